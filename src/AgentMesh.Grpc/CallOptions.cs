@@ -1,0 +1,10 @@
+namespace AgentMesh.Grpc;
+
+/// <summary>Per-call options of a client call.</summary>
+/// <param name="Headers">Custom metadata sent as request headers; null sends none.</param>
+/// <param name="Deadline">When the call times out (UTC), sent as <c>grpc-timeout</c>; null means no deadline.</param>
+/// <param name="CancellationToken">Cancels the call (the server sees CANCELLED).</param>
+public readonly record struct CallOptions(
+    Metadata? Headers = null,
+    DateTime? Deadline = null,
+    CancellationToken CancellationToken = default);
