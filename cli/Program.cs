@@ -1,1 +1,27 @@
-Console.WriteLine("agentmesh");
+using System.CommandLine;
+using AgentMesh.Cli.Commands;
+using AgentMesh.Grpc;
+
+var root = new RootCommand("AgentMesh: agentic AI workflows as gRPC microservices.")
+{
+    RunCommand.Create(),
+    UpCommand.Create(),
+    WatchCommand.Create(),
+    ApproveCommand.Create(),
+    RunsCommand.Create(),
+};
+
+try
+{
+    return await root.Parse(args).InvokeAsync();
+}
+catch (RpcException e)
+{
+    Console.Error.WriteLine($"error: {e.StatusCode}: {e.Status.Detail}");
+    return 2;
+}
+catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or InvalidDataException or IOException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}

@@ -1,0 +1,76 @@
+using AgentMesh.Clients;
+using AgentMesh.Contracts.V1;
+using AgentMesh.Grpc;
+using Spectre.Console;
+
+namespace AgentMesh.Cli.Rendering;
+
+/// <summary>How approvals asked for during a watch are answered.</summary>
+public enum ApprovalMode
+{
+    /// <summary>Leave them for `agentmesh approve`.</summary>
+    None,
+
+    /// <summary>Ask on the terminal.</summary>
+    Ask,
+
+    /// <summary>Approve every one.</summary>
+    Approve,
+}
+
+/// <summary>Follows a run's events to its end, printing them and answering approvals.</summary>
+public sealed class RunWatcher(OrchestratorClient orchestrator, RunEventPrinter printer, ApprovalMode approvals, IAnsiConsole console)
+{
+    /// <summary>Watches until the run is terminal (resuming after a dropped stream) and returns its final record.</summary>
+    public async Task<Run> WatchAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        long after = 0;
+        for (var reconnects = 0; ; reconnects++)
+        {
+            try
+            {
+                using var call = orchestrator.WatchRun(new WatchRunRequest { RunId = runId, AfterSequence = after }, new(CancellationToken: cancellationToken));
+                await foreach (var runEvent in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    after = runEvent.Sequence;
+                    printer.Print(runEvent);
+                    if (runEvent.ApprovalRequested is { } request)
+                    {
+                        await AnswerAsync(request, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                return await orchestrator.GetRunAsync(new GetRunRequest { RunId = runId }, new(CancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && reconnects < 30)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task AnswerAsync(ApprovalRequest request, CancellationToken cancellationToken)
+    {
+        bool approve;
+        switch (approvals)
+        {
+            case ApprovalMode.Approve:
+                approve = true;
+                break;
+            case ApprovalMode.Ask:
+                approve = await new ConfirmationPrompt($"Allow [yellow]{Markup.Escape(request.Server)}/{Markup.Escape(request.Tool)}[/]?") { DefaultValue = false }
+                    .ShowAsync(console, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                console.MarkupLine($"[grey]  waiting: agentmesh approve {Markup.Escape(request.ApprovalId)} (or --deny)[/]");
+                return;
+        }
+
+        await orchestrator.SubmitApprovalAsync(new SubmitApprovalRequest
+        {
+            ApprovalId = request.ApprovalId,
+            Approve = approve,
+            Reason = approvals == ApprovalMode.Approve ? "--auto-approve" : "answered at the terminal",
+        }, new(CancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+}

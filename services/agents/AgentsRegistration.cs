@@ -1,0 +1,46 @@
+using AgentMesh.Clients;
+using AgentMesh.Grpc.Server;
+using AgentMesh.Services.Agents.Loop;
+using AgentMesh.Services.Agents.Roles;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.Services.Agents;
+
+/// <summary>Registers and maps the Agents service.</summary>
+public static class AgentsRegistration
+{
+    /// <summary>
+    /// Adds the Agents service. Needs <see cref="MeshChannels"/> (to reach ToolHost and State) and an
+    /// <c>IChatClientProvider</c> registered by the host. Throws <see cref="OptionsValidationException"/>
+    /// at start-up for invalid settings.
+    /// </summary>
+    public static IServiceCollection AddAgents(this IServiceCollection services, Action<AgentsOptions>? configure = null)
+    {
+        var options = services.AddOptions<AgentsOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.Validate(o => o.MaxIterations is >= 1 and <= 100, "Agents:MaxIterations must be between 1 and 100.").ValidateOnStart();
+        services.TryAddSingleton(sp => AgentRoleCatalog.Load(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.PromptsDirectory));
+        services.TryAddSingleton<AgentLoop>();
+        services.TryAddSingleton<AgentsService>();
+        return services;
+    }
+
+    /// <summary>Maps agentmesh.v1.Agents. Throws <see cref="InvalidOperationException"/> when <see cref="AddAgents"/> did not run.</summary>
+    public static IEndpointConventionBuilder MapAgents(this IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints.ServiceProvider.GetService<AgentLoop>() is null)
+        {
+            throw new InvalidOperationException("MapAgents needs services.AddAgents() first.");
+        }
+
+        return endpoints.MapGrpcService<AgentsService>(ContractServices.Agents);
+    }
+}

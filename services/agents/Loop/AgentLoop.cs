@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AgentMesh.Clients;
+using AgentMesh.Contracts.V1;
+using AgentMesh.Grpc;
+using AgentMesh.Models;
+using AgentMesh.Services.Agents.Roles;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.Services.Agents.Loop;
+
+/// <summary>
+/// The ReAct loop of one step: model → tool calls → results → model …, bounded by
+/// <see cref="AgentsOptions.MaxIterations"/> model turns. Progress is checkpointed in State after
+/// every turn and every tool result; a tool call that policy gates ends the step as awaiting
+/// approval, and the decision re-enters the loop when the step runs again.
+/// </summary>
+public sealed class AgentLoop(
+    AgentRoleCatalog roles,
+    IChatClientProvider models,
+    MeshChannels mesh,
+    IOptions<AgentsOptions> options,
+    ILogger<AgentLoop> logger)
+{
+    /// <summary>
+    /// Runs or resumes <paramref name="request"/>'s step, sending progress to <paramref name="emit"/>.
+    /// The last event is a <see cref="StepResult"/> or an <see cref="AwaitingApproval"/>.
+    /// Throws <see cref="RpcException"/>: INVALID_ARGUMENT for an unknown role, RESOURCE_EXHAUSTED
+    /// when the step reaches the iteration limit without a final answer.
+    /// </summary>
+    public async Task RunAsync(RunStepRequest request, Func<RunStepEvent, Task> emit, CallOptions call, CancellationToken cancellationToken = default)
+    {
+        var step = request.Step ?? throw new RpcException(StatusCode.InvalidArgument, "RunStepRequest.step is required.");
+        var role = roles.Find(step.AgentRole)
+            ?? throw new RpcException(StatusCode.InvalidArgument, $"Unknown agent role \"{step.AgentRole}\"; known roles: {string.Join(", ", roles.Names.Order())}.");
+        var checkpointKey = $"{request.RunId}/{step.Id}";
+        var (checkpoint, etag) = await LoadCheckpointAsync(checkpointKey, call).ConfigureAwait(false);
+        if (checkpoint.FinalOutput is not null)
+        {
+            await emit(Result(checkpoint)).ConfigureAwait(false);
+            return;
+        }
+
+        if (checkpoint.Transcript.Count == 0)
+        {
+            checkpoint.Transcript.Add(new TranscriptEntry("system", role.SystemPrompt));
+            checkpoint.Transcript.Add(new TranscriptEntry("user", StepPrompt.Build(request)));
+        }
+
+        var tools = new ToolCatalogView((await mesh.ToolHost.ListToolsAsync(new ListToolsRequest(), call).ConfigureAwait(false)).Tools);
+        var decisions = request.Decisions.ToDictionary(d => d.ApprovalId, StringComparer.Ordinal);
+        var chat = models.GetChatClient(role.Name);
+        var maxIterations = options.Value.MaxIterations;
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var awaiting = new AwaitingApproval();
+            foreach (var toolCall in UnansweredToolCalls(checkpoint))
+            {
+                var answer = await AnswerToolCallAsync(request, toolCall, tools, decisions, emit, call).ConfigureAwait(false);
+                if (answer is ApprovalRequest approval)
+                {
+                    awaiting.Approvals.Add(approval);
+                    continue;
+                }
+
+                checkpoint.Transcript.Add((TranscriptEntry)answer);
+                etag = await SaveCheckpointAsync(checkpointKey, checkpoint, etag, call).ConfigureAwait(false);
+            }
+
+            if (awaiting.Approvals.Count > 0)
+            {
+                await emit(new RunStepEvent { AwaitingApproval = awaiting }).ConfigureAwait(false);
+                return;
+            }
+
+            if (checkpoint.Turns >= maxIterations)
+            {
+                throw new RpcException(StatusCode.ResourceExhausted,
+                    $"Step \"{step.Id}\" reached the limit of {maxIterations} model turns (setting Agents:MaxIterations) without a final answer.");
+            }
+
+            var turn = checkpoint.Turns + 1;
+            var chatOptions = new ChatOptions { Tools = tools.Functions };
+            ModelCallTags.Set(chatOptions, role.Name, step.Id, turn);
+            var response = await chat.GetResponseAsync(ToChatMessages(checkpoint.Transcript), chatOptions, cancellationToken).ConfigureAwait(false);
+            var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
+                .Select(c => ToRecord(c, tools)).ToList();
+            checkpoint.Turns = turn;
+            checkpoint.InputTokens += response.Usage?.InputTokenCount ?? 0;
+            checkpoint.OutputTokens += response.Usage?.OutputTokenCount ?? 0;
+            checkpoint.Transcript.Add(new TranscriptEntry("assistant", response.Text, calls));
+            if (calls.Count == 0)
+            {
+                checkpoint.FinalOutput = response.Text;
+            }
+
+            etag = await SaveCheckpointAsync(checkpointKey, checkpoint, etag, call).ConfigureAwait(false);
+            await emit(new RunStepEvent
+            {
+                ModelTurn = new ModelTurn
+                {
+                    StepId = step.Id, AgentRole = role.Name, Turn = turn, Text = response.Text, ToolCallCount = calls.Count,
+                    Model = response.ModelId ?? "",
+                    Usage = new TokenUsage { InputTokens = response.Usage?.InputTokenCount ?? 0, OutputTokens = response.Usage?.OutputTokenCount ?? 0 },
+                },
+            }).ConfigureAwait(false);
+            AgentsLog.ModelTurn(logger, request.RunId, step.Id, turn, calls.Count);
+
+            if (checkpoint.FinalOutput is not null)
+            {
+                await emit(Result(checkpoint)).ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Either a tool transcript entry (the call ran, failed, or was denied) or an approval request.</summary>
+    private async Task<object> AnswerToolCallAsync(
+        RunStepRequest request, ToolCallRecord toolCall, ToolCatalogView tools,
+        Dictionary<string, ApprovalDecision> decisions, Func<RunStepEvent, Task> emit, CallOptions call)
+    {
+        var tool = tools.Find(toolCall.Name);
+        if (tool is null)
+        {
+            return new TranscriptEntry("tool", $"Error: there is no tool named \"{toolCall.Name}\". Use one of the tools you were given.", ToolCallId: toolCall.Id, IsError: true);
+        }
+
+        if (tool.RequiresApproval)
+        {
+            var approvalId = ApprovalId(request.RunId, request.Step.Id, toolCall.Id);
+            if (!decisions.TryGetValue(approvalId, out var decision))
+            {
+                return new ApprovalRequest
+                {
+                    ApprovalId = approvalId, StepId = request.Step.Id, ToolCallId = toolCall.Id, Server = tool.Server,
+                    Tool = tool.Name, ArgumentsJson = toolCall.ArgumentsJson, Reason = tool.ApprovalReason,
+                };
+            }
+
+            if (!decision.Approved)
+            {
+                var why = string.IsNullOrWhiteSpace(decision.Reason) ? "" : $" Reason: {decision.Reason}";
+                var denied = $"A human reviewer denied this call to {tool.Server}/{tool.Name}; it did not run.{why} Do not retry it; continue without it.";
+                await EmitCompletedAsync(emit, request, toolCall, isError: true, denied, 0).ConfigureAwait(false);
+                return new TranscriptEntry("tool", denied, ToolCallId: toolCall.Id, IsError: true);
+            }
+        }
+
+        await emit(new RunStepEvent
+        {
+            ToolCallStarted = new ToolCallStarted
+            {
+                StepId = request.Step.Id, ToolCallId = toolCall.Id, Server = tool.Server, Tool = tool.Name, ArgumentsJson = toolCall.ArgumentsJson,
+            },
+        }).ConfigureAwait(false);
+        var watch = Stopwatch.StartNew();
+        var (isError, text) = await CallToolAsync(tool, toolCall, call).ConfigureAwait(false);
+        await EmitCompletedAsync(emit, request, toolCall, isError, text, watch.ElapsedMilliseconds).ConfigureAwait(false);
+        return new TranscriptEntry("tool", text, ToolCallId: toolCall.Id, IsError: isError);
+    }
+
+    private async Task<(bool IsError, string Text)> CallToolAsync(Tool tool, ToolCallRecord toolCall, CallOptions call)
+    {
+        try
+        {
+            using var stream = mesh.ToolHost.CallTool(
+                new CallToolRequest { Server = tool.Server, Tool = tool.Name, ArgumentsJson = toolCall.ArgumentsJson }, call);
+            await foreach (var message in stream.ResponseStream.ReadAllAsync(call.CancellationToken).ConfigureAwait(false))
+            {
+                if (message.Result is { } result)
+                {
+                    return (result.IsError, result.Text);
+                }
+            }
+
+            return (true, "Error: the tool host ended the call without a result.");
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.DeadlineExceeded or StatusCode.Unavailable)
+        {
+            // A tool failure is a result the model can read and correct; only protocol failures escape.
+            return (true, $"Error ({e.StatusCode}): {e.Status.Detail}");
+        }
+    }
+
+    private static Task EmitCompletedAsync(Func<RunStepEvent, Task> emit, RunStepRequest request, ToolCallRecord toolCall, bool isError, string text, long durationMs)
+        => emit(new RunStepEvent
+        {
+            ToolCallCompleted = new ToolCallCompleted
+            {
+                StepId = request.Step.Id, ToolCallId = toolCall.Id, Server = toolCall.Server, Tool = toolCall.Tool,
+                IsError = isError, Result = text.Length > 2000 ? text[..2000] + "…" : text, DurationMs = durationMs,
+            },
+        });
+
+    private static IEnumerable<ToolCallRecord> UnansweredToolCalls(StepCheckpoint checkpoint)
+    {
+        var lastAssistant = checkpoint.Transcript.FindLastIndex(e => e.Kind == "assistant");
+        if (lastAssistant < 0 || checkpoint.Transcript[lastAssistant].ToolCalls is not { Count: > 0 } calls)
+        {
+            return [];
+        }
+
+        var answered = checkpoint.Transcript.Skip(lastAssistant + 1).Select(e => e.ToolCallId).ToHashSet(StringComparer.Ordinal);
+        return calls.Where(c => !answered.Contains(c.Id)).ToList();
+    }
+
+    private static ToolCallRecord ToRecord(FunctionCallContent content, ToolCatalogView tools)
+    {
+        var tool = tools.Find(content.Name);
+        var arguments = JsonSerializer.Serialize(content.Arguments ?? new Dictionary<string, object?>());
+        return new ToolCallRecord(content.CallId, content.Name, tool?.Server ?? "", tool?.Name ?? content.Name, arguments);
+    }
+
+    private static List<ChatMessage> ToChatMessages(IEnumerable<TranscriptEntry> transcript)
+    {
+        var messages = new List<ChatMessage>();
+        foreach (var entry in transcript)
+        {
+            switch (entry.Kind)
+            {
+                case "system":
+                    messages.Add(new ChatMessage(ChatRole.System, entry.Text));
+                    break;
+                case "user":
+                    messages.Add(new ChatMessage(ChatRole.User, entry.Text));
+                    break;
+                case "assistant":
+                    var contents = new List<AIContent>();
+                    if (!string.IsNullOrEmpty(entry.Text))
+                    {
+                        contents.Add(new TextContent(entry.Text));
+                    }
+
+                    foreach (var c in entry.ToolCalls ?? [])
+                    {
+                        contents.Add(new FunctionCallContent(c.Id, c.Name, JsonSerializer.Deserialize<Dictionary<string, object?>>(c.ArgumentsJson)));
+                    }
+
+                    messages.Add(new ChatMessage(ChatRole.Assistant, contents));
+                    break;
+                case "tool":
+                    messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(entry.ToolCallId!, entry.Text)]));
+                    break;
+            }
+        }
+
+        return messages;
+    }
+
+    private static RunStepEvent Result(StepCheckpoint checkpoint) => new()
+    {
+        Result = new StepResult
+        {
+            Output = checkpoint.FinalOutput ?? "",
+            Usage = new TokenUsage { InputTokens = checkpoint.InputTokens, OutputTokens = checkpoint.OutputTokens },
+        },
+    };
+
+    /// <summary>A short id, stable for one tool call of one step of one run, so a re-run step asks for the same approval.</summary>
+    public static string ApprovalId(string runId, string stepId, string toolCallId)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{runId}\n{stepId}\n{toolCallId}"));
+        return "apr_" + Convert.ToHexStringLower(hash)[..16];
+    }
+
+    private async Task<(StepCheckpoint Checkpoint, string Etag)> LoadCheckpointAsync(string key, CallOptions call)
+    {
+        var stored = await mesh.State.GetCheckpointAsync(new GetCheckpointRequest { Key = key }, call).ConfigureAwait(false);
+        return stored.Found ? (StepCheckpoint.FromBytes(stored.Data.Span), stored.Etag) : (new StepCheckpoint(), "");
+    }
+
+    private async Task<string> SaveCheckpointAsync(string key, StepCheckpoint checkpoint, string etag, CallOptions call)
+    {
+        var saved = await mesh.State.SaveCheckpointAsync(
+            new SaveCheckpointRequest { Key = key, Data = Google.Protobuf.ByteString.CopyFrom(checkpoint.ToBytes()), Etag = etag }, call).ConfigureAwait(false);
+        return saved.Etag;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+
+namespace AgentMesh.Services.Agents.Loop;
+
+/// <summary>
+/// An agent's durable progress on one step, saved after every model turn and every tool result
+/// (State key <c>&lt;run id&gt;/&lt;step id&gt;</c>), so a retried or resumed step continues where it
+/// stopped and never re-runs a tool call whose result is recorded.
+/// </summary>
+public sealed class StepCheckpoint
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The conversation so far, system prompt first.</summary>
+    public List<TranscriptEntry> Transcript { get; init; } = [];
+
+    /// <summary>Model calls made so far.</summary>
+    public int Turns { get; set; }
+
+    public long InputTokens { get; set; }
+
+    public long OutputTokens { get; set; }
+
+    /// <summary>Set once the model gave its final answer.</summary>
+    public string? FinalOutput { get; set; }
+
+    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    public static StepCheckpoint FromBytes(ReadOnlySpan<byte> data)
+        => JsonSerializer.Deserialize<StepCheckpoint>(data, Json) ?? new StepCheckpoint();
+}
+
+/// <summary>One message of a step's conversation.</summary>
+/// <param name="Kind">"system", "user", "assistant" or "tool".</param>
+/// <param name="Text">Message text (for "tool": the tool result as the model sees it).</param>
+/// <param name="ToolCalls">For "assistant": the tool calls the model asked for.</param>
+/// <param name="ToolCallId">For "tool": the call this result answers.</param>
+/// <param name="IsError">For "tool": the tool failed or the call was denied.</param>
+public sealed record TranscriptEntry(
+    string Kind,
+    string? Text,
+    IReadOnlyList<ToolCallRecord>? ToolCalls = null,
+    string? ToolCallId = null,
+    bool IsError = false);
+
+/// <summary>A tool call the model asked for.</summary>
+/// <param name="Id">The model's call id.</param>
+/// <param name="Name">The function name the model used (<c>server__tool</c>).</param>
+/// <param name="ArgumentsJson">Arguments as a JSON object.</param>
+public sealed record ToolCallRecord(string Id, string Name, string Server, string Tool, string ArgumentsJson);

@@ -1,0 +1,17 @@
+namespace AgentMesh.Services.Orchestrator;
+
+/// <summary>Settings of the Orchestrator (configuration section <c>Orchestrator</c>).</summary>
+public sealed class OrchestratorOptions
+{
+    /// <summary>Agent roles an explicit plan may use. Required, at least one.</summary>
+    public List<string> KnownRoles { get; set; } = [];
+
+    /// <summary>How long a gated tool call waits for a decision before it counts as denied. Default 24 hours.</summary>
+    public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Attempts per activity (planning, a step) before the run fails. Default 3.</summary>
+    public int ActivityMaxAttempts { get; set; } = 3;
+
+    /// <summary>Delay before the first retry of a failed activity; doubles each time. Default 2 seconds.</summary>
+    public TimeSpan ActivityFirstRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+}

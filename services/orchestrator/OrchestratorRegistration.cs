@@ -1,0 +1,50 @@
+using AgentMesh.Clients;
+using AgentMesh.Grpc.Server;
+using AgentMesh.Services.Orchestrator.Api;
+using AgentMesh.Services.Orchestrator.RunWorkflow;
+using AgentMesh.Workflow;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AgentMesh.Services.Orchestrator;
+
+/// <summary>Registers and maps the Orchestrator.</summary>
+public static class OrchestratorRegistration
+{
+    /// <summary>
+    /// Adds the Orchestrator and its run workflow on the embedded task hub (SQLite file
+    /// <paramref name="taskHubPath"/>). Needs <see cref="MeshChannels"/> from the host.
+    /// </summary>
+    public static IServiceCollection AddOrchestrator(this IServiceCollection services, string taskHubPath, Action<OrchestratorOptions> configure)
+    {
+        services.AddOptions<OrchestratorOptions>().Configure(configure)
+            .Validate(o => o.KnownRoles.Count > 0, "Orchestrator:KnownRoles must name at least one agent role.")
+            .Validate(o => o.ActivityMaxAttempts >= 1, "Orchestrator:ActivityMaxAttempts must be at least 1.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RunEventWriter>();
+        services.TryAddSingleton<OrchestratorService>();
+        services.AddWorkflowRuntime(workflows =>
+        {
+            workflows.RegisterWorkflow<RunWorkflow.RunWorkflow>();
+            workflows.RegisterActivity<CreatePlanActivity>();
+            workflows.RegisterActivity<RunStepActivity>();
+            workflows.RegisterActivity<UpdateRunActivity>();
+            workflows.UseSqliteTaskHub(taskHubPath);
+        });
+        return services;
+    }
+
+    /// <summary>Maps agentmesh.v1.Orchestrator. Throws <see cref="InvalidOperationException"/> when <see cref="AddOrchestrator"/> did not run.</summary>
+    public static IEndpointConventionBuilder MapOrchestrator(this IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints.ServiceProvider.GetService<RunEventWriter>() is null)
+        {
+            throw new InvalidOperationException("MapOrchestrator needs services.AddOrchestrator() first.");
+        }
+
+        return endpoints.MapGrpcService<OrchestratorService>(ContractServices.Orchestrator);
+    }
+}

@@ -1,0 +1,34 @@
+using AgentMesh.Clients;
+using AgentMesh.Contracts.V1;
+using AgentMesh.Grpc;
+using AgentMesh.Planning;
+using AgentMesh.Workflow;
+
+namespace AgentMesh.Services.Orchestrator.RunWorkflow;
+
+/// <summary>Asks the Planner for a plan (streaming its progress into the run's events) and records the plan.</summary>
+public sealed class CreatePlanActivity(MeshChannels mesh, RunEventWriter events) : WorkflowActivity<RunInput, PlanOutcome>
+{
+    public override async Task<PlanOutcome> RunAsync(WorkflowActivityContext context, RunInput input)
+    {
+        var token = context.CancellationToken;
+        using var call = mesh.Planner.CreatePlan(new CreatePlanRequest { RunId = input.RunId, Goal = input.Goal }, new(CancellationToken: token));
+        await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
+        {
+            switch (message.KindCase)
+            {
+                case CreatePlanResponse.KindOneofCase.Progress:
+                    await events.AppendAsync(input.RunId, new RunEvent { PlanningProgress = new PlanningProgress { Message = message.Progress } }, token).ConfigureAwait(false);
+                    break;
+                case CreatePlanResponse.KindOneofCase.ModelTurn:
+                    await events.AppendAsync(input.RunId, new RunEvent { ModelTurn = message.ModelTurn }, token).ConfigureAwait(false);
+                    break;
+                case CreatePlanResponse.KindOneofCase.Result:
+                    await events.AppendAsync(input.RunId, new RunEvent { PlanCreated = new PlanCreated { Plan = message.Result.Plan } }, token).ConfigureAwait(false);
+                    return new PlanOutcome(PlanJson.FromProto(message.Result.Plan), Usage.FromProto(message.Result.Usage));
+            }
+        }
+
+        throw new RpcException(StatusCode.Internal, "The Planner ended CreatePlan without a plan.");
+    }
+}

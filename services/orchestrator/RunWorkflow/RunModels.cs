@@ -1,0 +1,60 @@
+using AgentMesh.Contracts.V1;
+using AgentMesh.Planning;
+
+namespace AgentMesh.Services.Orchestrator.RunWorkflow;
+
+// Payloads of the run workflow and its activities (JSON in workflow history).
+
+/// <summary>Input of <see cref="RunWorkflow"/>: exactly one of <paramref name="Goal"/> and <paramref name="Plan"/> drives the run.</summary>
+public sealed record RunInput(string RunId, string Goal, PlanDocument? Plan);
+
+/// <summary>Token counts.</summary>
+public sealed record Usage(long InputTokens, long OutputTokens)
+{
+    public static Usage Zero { get; } = new(0, 0);
+
+    public Usage Add(Usage other) => new(InputTokens + other.InputTokens, OutputTokens + other.OutputTokens);
+
+    public TokenUsage ToProto() => new() { InputTokens = InputTokens, OutputTokens = OutputTokens };
+
+    public static Usage FromProto(TokenUsage? usage) => usage is null ? Zero : new(usage.InputTokens, usage.OutputTokens);
+}
+
+/// <summary>The planner's answer.</summary>
+public sealed record PlanOutcome(PlanDocument Plan, Usage Usage);
+
+/// <summary>A dependency's output handed to a step.</summary>
+public sealed record DependencyOutput(string StepId, string Role, string Output);
+
+/// <summary>A human decision on an approval.</summary>
+public sealed record Decision(string ApprovalId, bool Approved, string Reason, DateTime DecidedAt);
+
+/// <summary>Input of <see cref="RunStepActivity"/>.</summary>
+public sealed record StepInput(
+    string RunId,
+    string Goal,
+    PlanDocumentStep Step,
+    IReadOnlyList<DependencyOutput> Dependencies,
+    IReadOnlyList<Decision> Decisions,
+    int Attempt);
+
+/// <summary>An approval a step asks for (a gated tool call).</summary>
+public sealed record PendingApproval(string ApprovalId, string StepId, string ToolCallId, string Server, string Tool, string ArgumentsJson, string Reason);
+
+/// <summary>How a step execution ended: with an output, or waiting for approvals.</summary>
+public sealed record StepOutcome(string? Output, Usage Usage, IReadOnlyList<PendingApproval> Approvals);
+
+/// <summary>
+/// A change to a run record, applied by <see cref="UpdateRunActivity"/>. Null members are left
+/// as they are. Adding approvals moves the run to AWAITING_APPROVAL; resolving the last one moves it back to RUNNING.
+/// </summary>
+public sealed record RunUpdate(string RunId)
+{
+    public RunStatus? Status { get; init; }
+    public string? Reason { get; init; }
+    public string? Output { get; init; }
+    public PlanDocument? Plan { get; init; }
+    public Usage? Usage { get; init; }
+    public IReadOnlyList<PendingApproval>? AddApprovals { get; init; }
+    public IReadOnlyList<Decision>? ResolveApprovals { get; init; }
+}

@@ -1,0 +1,80 @@
+using AgentMesh.Clients;
+using AgentMesh.Contracts.V1;
+using AgentMesh.Grpc;
+using AgentMesh.Workflow;
+using Google.Protobuf.WellKnownTypes;
+
+namespace AgentMesh.Services.Orchestrator.RunWorkflow;
+
+/// <summary>
+/// Runs one step on the Agents service (a gRPC stream), copying its progress into the run's
+/// events. Ends with the step's output, or with the approvals it waits for.
+/// </summary>
+public sealed class RunStepActivity(MeshChannels mesh, RunEventWriter events) : WorkflowActivity<StepInput, StepOutcome>
+{
+    public override async Task<StepOutcome> RunAsync(WorkflowActivityContext context, StepInput input)
+    {
+        var token = context.CancellationToken;
+        var step = input.Step;
+        await events.AppendAsync(input.RunId, new RunEvent
+        {
+            StepStarted = new StepStarted { StepId = step.Id, AgentRole = step.Role, Attempt = input.Attempt },
+        }, token).ConfigureAwait(false);
+
+        using var call = mesh.Agents.RunStep(ToRequest(input), new(CancellationToken: token));
+        try
+        {
+            await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                switch (message.EventCase)
+                {
+                    case RunStepEvent.EventOneofCase.ModelTurn:
+                        await events.AppendAsync(input.RunId, new RunEvent { ModelTurn = message.ModelTurn }, token).ConfigureAwait(false);
+                        break;
+                    case RunStepEvent.EventOneofCase.ToolCallStarted:
+                        await events.AppendAsync(input.RunId, new RunEvent { ToolCallStarted = message.ToolCallStarted }, token).ConfigureAwait(false);
+                        break;
+                    case RunStepEvent.EventOneofCase.ToolCallCompleted:
+                        await events.AppendAsync(input.RunId, new RunEvent { ToolCallCompleted = message.ToolCallCompleted }, token).ConfigureAwait(false);
+                        break;
+                    case RunStepEvent.EventOneofCase.AwaitingApproval:
+                        var approvals = message.AwaitingApproval.Approvals
+                            .Select(a => new PendingApproval(a.ApprovalId, a.StepId, a.ToolCallId, a.Server, a.Tool, a.ArgumentsJson, a.Reason))
+                            .ToList();
+                        return new StepOutcome(null, Usage.Zero, approvals);
+                    case RunStepEvent.EventOneofCase.Result:
+                        await events.AppendAsync(input.RunId, new RunEvent
+                        {
+                            StepCompleted = new StepCompleted { StepId = step.Id, Output = message.Result.Output, Usage = message.Result.Usage },
+                        }, token).ConfigureAwait(false);
+                        return new StepOutcome(message.Result.Output, Usage.FromProto(message.Result.Usage), []);
+                }
+            }
+        }
+        catch (RpcException e) when (!token.IsCancellationRequested)
+        {
+            await events.AppendAsync(input.RunId, new RunEvent { StepFailed = new StepFailed { StepId = step.Id, Error = e.Status.Detail } }, token).ConfigureAwait(false);
+            throw new InvalidOperationException($"Step \"{step.Id}\" failed: {e.Status.Detail}", e);
+        }
+
+        throw new InvalidOperationException($"The Agents service ended step \"{step.Id}\" without a result.");
+    }
+
+    private static RunStepRequest ToRequest(StepInput input)
+    {
+        var request = new RunStepRequest
+        {
+            RunId = input.RunId,
+            Goal = input.Goal,
+            Step = new PlanStep { Id = input.Step.Id, AgentRole = input.Step.Role, Instruction = input.Step.Instruction },
+        };
+        request.Step.DependsOn.AddRange(input.Step.DependsOn);
+        request.DependencyOutputs.AddRange(input.Dependencies.Select(d => new StepOutput { StepId = d.StepId, AgentRole = d.Role, Output = d.Output }));
+        request.Decisions.AddRange(input.Decisions.Select(d => new ApprovalDecision
+        {
+            ApprovalId = d.ApprovalId, Approved = d.Approved, Reason = d.Reason,
+            DecidedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(d.DecidedAt, DateTimeKind.Utc)),
+        }));
+        return request;
+    }
+}

@@ -1,0 +1,65 @@
+using AgentMesh.Contracts.V1;
+using AgentMesh.Planning;
+using AgentMesh.Workflow;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.Services.Orchestrator.RunWorkflow;
+
+/// <summary>
+/// One run as a durable workflow (instance id = run id): plan (unless the caller gave one), then
+/// run the plan's steps as activities, each as soon as its dependencies are done (independent
+/// steps in parallel), pausing for approvals the steps ask for; finally record the outcome.
+/// Deterministic: all I/O happens in activities.
+/// </summary>
+public sealed class RunWorkflow(IOptions<OrchestratorOptions> options) : Workflow<RunInput, string>
+{
+    /// <summary>Name of the external event that carries the decision on <paramref name="approvalId"/>.</summary>
+    public static string ApprovalEventName(string approvalId) => "approval:" + approvalId;
+
+    public override async Task<string> RunAsync(WorkflowContext context, RunInput input)
+    {
+        var settings = options.Value;
+        var activityOptions = new WorkflowTaskOptions(new WorkflowRetryPolicy(
+            settings.ActivityMaxAttempts, settings.ActivityFirstRetryInterval, backoffCoefficient: 2.0));
+        var usage = Usage.Zero;
+        try
+        {
+            var plan = input.Plan;
+            if (plan is null)
+            {
+                await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Planning }).ConfigureAwait(true);
+                var planned = await context.CallActivityAsync<PlanOutcome>(nameof(CreatePlanActivity), input, activityOptions).ConfigureAwait(true);
+                plan = planned.Plan;
+                usage = usage.Add(planned.Usage);
+            }
+
+            await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Running, Plan = plan, Usage = usage }).ConfigureAwait(true);
+            var steps = new StepScheduler(context, input, plan, activityOptions, settings.ApprovalTimeout);
+            var (outputs, stepUsage) = await steps.RunAllAsync().ConfigureAwait(true);
+            usage = usage.Add(stepUsage);
+
+            var output = FinalOutput(plan, outputs);
+            await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Completed, Output = output, Usage = usage }).ConfigureAwait(true);
+            return output;
+        }
+        catch (WorkflowTaskFailedException e)
+        {
+            var reason = e.FailureDetails?.ErrorMessage ?? e.Message;
+            await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Failed, Reason = reason, Usage = usage }).ConfigureAwait(true);
+            return "";
+        }
+    }
+
+    private static Task Update(WorkflowContext context, RunUpdate update)
+        => context.CallActivityAsync(nameof(UpdateRunActivity), update);
+
+    /// <summary>The outputs of the steps nothing depends on, in plan order.</summary>
+    private static string FinalOutput(PlanDocument plan, IReadOnlyDictionary<string, string> outputs)
+    {
+        var needed = plan.Steps.SelectMany(s => s.DependsOn).ToHashSet(StringComparer.Ordinal);
+        var sinks = plan.Steps.Where(s => !needed.Contains(s.Id)).ToList();
+        return sinks.Count == 1
+            ? outputs[sinks[0].Id]
+            : string.Join("\n\n", sinks.Select(s => $"## {s.Id}\n\n{outputs[s.Id]}"));
+    }
+}

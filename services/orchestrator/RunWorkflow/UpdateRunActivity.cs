@@ -1,0 +1,119 @@
+using AgentMesh.Clients;
+using AgentMesh.Contracts.V1;
+using AgentMesh.Grpc;
+using AgentMesh.Planning;
+using AgentMesh.Workflow;
+using Google.Protobuf.WellKnownTypes;
+
+namespace AgentMesh.Services.Orchestrator.RunWorkflow;
+
+/// <summary>
+/// Applies a <see cref="RunUpdate"/> to the run record (optimistic concurrency, retried on
+/// conflict) and appends the matching events. The events go first, so a record that shows a
+/// terminal status always has its terminal event in the log. A terminal run is never changed.
+/// </summary>
+public sealed class UpdateRunActivity(MeshChannels mesh, RunEventWriter events) : WorkflowActivity<RunUpdate, bool>
+{
+    public override async Task<bool> RunAsync(WorkflowActivityContext context, RunUpdate update)
+    {
+        var token = context.CancellationToken;
+        for (var attempt = 0; ; attempt++)
+        {
+            var record = await mesh.State.GetRunAsync(new GetRunRecordRequest { RunId = update.RunId }, new(CancellationToken: token)).ConfigureAwait(false);
+            var run = record.Run;
+            if (RunStatuses.IsTerminal(run.Status))
+            {
+                return false;
+            }
+
+            var newEvents = Apply(run, update);
+            try
+            {
+                if (attempt == 0)
+                {
+                    await events.AppendAsync(update.RunId, newEvents, token).ConfigureAwait(false);
+                }
+
+                await mesh.State.SaveRunAsync(new SaveRunRequest { Run = run, Etag = record.Etag }, new(CancellationToken: token)).ConfigureAwait(false);
+                return true;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Aborted && attempt < 20)
+            {
+                // Another writer (a parallel step) updated the record first: re-read and re-apply.
+            }
+        }
+    }
+
+    /// <summary>Changes <paramref name="run"/> in place and returns the events that describe the change.</summary>
+    private static List<RunEvent> Apply(Run run, RunUpdate update)
+    {
+        var result = new List<RunEvent>();
+        if (update.Plan is not null)
+        {
+            run.Plan = PlanJson.ToProto(update.Plan);
+        }
+
+        if (update.Usage is not null)
+        {
+            run.Usage = update.Usage.ToProto();
+        }
+
+        if (update.Output is not null)
+        {
+            run.Output = update.Output;
+        }
+
+        if (update.Reason is not null)
+        {
+            run.Error = update.Reason;
+        }
+
+        var status = update.Status;
+        foreach (var approval in update.AddApprovals ?? [])
+        {
+            if (run.PendingApprovals.All(a => a.ApprovalId != approval.ApprovalId))
+            {
+                var request = new ApprovalRequest
+                {
+                    ApprovalId = approval.ApprovalId, StepId = approval.StepId, ToolCallId = approval.ToolCallId, Server = approval.Server,
+                    Tool = approval.Tool, ArgumentsJson = approval.ArgumentsJson, Reason = approval.Reason,
+                };
+                run.PendingApprovals.Add(request);
+                result.Add(new RunEvent { ApprovalRequested = request });
+            }
+
+            status = RunStatus.AwaitingApproval;
+        }
+
+        foreach (var decision in update.ResolveApprovals ?? [])
+        {
+            var pending = run.PendingApprovals.FirstOrDefault(a => a.ApprovalId == decision.ApprovalId);
+            if (pending is not null)
+            {
+                run.PendingApprovals.Remove(pending);
+            }
+
+            result.Add(new RunEvent
+            {
+                ApprovalResolved = new ApprovalDecision
+                {
+                    ApprovalId = decision.ApprovalId, Approved = decision.Approved, Reason = decision.Reason,
+                    DecidedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(decision.DecidedAt, DateTimeKind.Utc)),
+                },
+            });
+            status = run.PendingApprovals.Count > 0 ? RunStatus.AwaitingApproval : RunStatus.Running;
+        }
+
+        if (status is { } newStatus && newStatus != run.Status)
+        {
+            run.Status = newStatus;
+            result.Add(new RunEvent
+            {
+                StatusChanged = new RunStatusChanged { Status = newStatus, Reason = update.Reason ?? "", Output = update.Output ?? "", Usage = run.Usage },
+            });
+        }
+
+        run.UpdatedAt = Timestamp.FromDateTime(DateTime.UtcNow);
+        return result;
+    }
+}

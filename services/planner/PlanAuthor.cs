@@ -1,0 +1,86 @@
+using System.Text;
+using AgentMesh.Contracts.V1;
+using AgentMesh.Models;
+using AgentMesh.Planning;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.Services.Planner;
+
+/// <summary>
+/// Asks the model for a plan, validates it, and on an invalid plan sends the validation errors
+/// back to the model once before giving up.
+/// </summary>
+public sealed class PlanAuthor(IChatClientProvider models, IOptions<PlannerOptions> options)
+{
+    private static readonly string PromptTemplate = ReadPrompt();
+
+    /// <summary>
+    /// Returns a valid plan and the tokens used. Reports each model turn to <paramref name="onTurn"/>.
+    /// Throws <see cref="PlanValidationException"/> when the corrected plan is still invalid.
+    /// </summary>
+    public async Task<PlanResult> CreateAsync(string runId, string goal, Func<ModelTurn, Task> onTurn, CancellationToken cancellationToken = default)
+    {
+        var settings = options.Value;
+        var validator = new PlanValidator(settings.Roles.Keys);
+        var chat = models.GetChatClient(settings.ModelRole);
+        var messages = new List<ChatMessage>
+        {
+            new(ChatRole.System, SystemPrompt(settings.Roles)),
+            new(ChatRole.User, $"Goal: {goal}"),
+        };
+        var usage = new TokenUsage();
+        for (var turn = 1; ; turn++)
+        {
+            var chatOptions = new ChatOptions { ResponseFormat = ChatResponseFormat.Json };
+            ModelCallTags.Set(chatOptions, settings.ModelRole, null, turn);
+            var response = await chat.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
+            var turnUsage = new TokenUsage { InputTokens = response.Usage?.InputTokenCount ?? 0, OutputTokens = response.Usage?.OutputTokenCount ?? 0 };
+            usage.InputTokens += turnUsage.InputTokens;
+            usage.OutputTokens += turnUsage.OutputTokens;
+            await onTurn(new ModelTurn { AgentRole = settings.ModelRole, Turn = turn, Text = response.Text, Usage = turnUsage, Model = response.ModelId ?? "" }).ConfigureAwait(false);
+
+            IReadOnlyList<string> errors;
+            try
+            {
+                var plan = PlanJson.ToProto(PlanJson.Parse(response.Text));
+                errors = validator.Validate(plan);
+                if (errors.Count == 0)
+                {
+                    return new PlanResult { Plan = plan, Usage = usage };
+                }
+            }
+            catch (PlanValidationException e)
+            {
+                errors = e.Errors;
+            }
+
+            if (turn == 2)
+            {
+                throw new PlanValidationException(errors);
+            }
+
+            messages.Add(new ChatMessage(ChatRole.Assistant, response.Text));
+            messages.Add(new ChatMessage(ChatRole.User,
+                "That plan is invalid:\n- " + string.Join("\n- ", errors) + "\nAnswer again with the corrected plan as JSON only."));
+        }
+    }
+
+    private static string SystemPrompt(IReadOnlyDictionary<string, string> roles)
+    {
+        var list = new StringBuilder();
+        foreach (var (name, description) in roles.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            list.Append("  - ").Append(name).Append(": ").AppendLine(description);
+        }
+
+        return PromptTemplate.Replace("{{schema}}", PlanJson.Schema.Trim()).Replace("{{roles}}", list.ToString().TrimEnd());
+    }
+
+    private static string ReadPrompt()
+    {
+        using var stream = typeof(PlanAuthor).Assembly.GetManifestResourceStream("planner.md")
+            ?? throw new InvalidOperationException("planner.md is not embedded in the Planner service.");
+        return new StreamReader(stream).ReadToEnd();
+    }
+}

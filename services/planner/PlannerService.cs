@@ -1,0 +1,33 @@
+using AgentMesh.Contracts.V1;
+using AgentMesh.Grpc;
+using AgentMesh.Planning;
+
+namespace AgentMesh.Services.Planner;
+
+/// <summary>agentmesh.v1.Planner: streams progress, the model's turns, then the validated plan.</summary>
+public sealed class PlannerService(PlanAuthor author)
+{
+    public async Task CreatePlan(CreatePlanRequest request, IServerStreamWriter<CreatePlanResponse> responseStream, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.Goal))
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "CreatePlanRequest.goal is empty; say what the run should achieve.");
+        }
+
+        var token = context.CancellationToken;
+        await responseStream.WriteAsync(new CreatePlanResponse { Progress = "Asking the model for a plan" }, token).ConfigureAwait(false);
+        try
+        {
+            var result = await author.CreateAsync(
+                request.RunId,
+                request.Goal,
+                turn => responseStream.WriteAsync(new CreatePlanResponse { ModelTurn = turn }, token),
+                token).ConfigureAwait(false);
+            await responseStream.WriteAsync(new CreatePlanResponse { Result = result }, token).ConfigureAwait(false);
+        }
+        catch (PlanValidationException e)
+        {
+            throw new RpcException(StatusCode.FailedPrecondition, $"The model's plan was still invalid after one correction: {string.Join("; ", e.Errors)}");
+        }
+    }
+}

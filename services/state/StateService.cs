@@ -1,0 +1,154 @@
+using AgentMesh.Clients;
+using AgentMesh.Contracts.V1;
+using AgentMesh.Grpc;
+using AgentMesh.State;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+
+namespace AgentMesh.Services.State;
+
+/// <summary>
+/// agentmesh.v1.State over an <see cref="IStateStore"/>: run records under <c>runs/&lt;id&gt;</c>,
+/// checkpoints under <c>checkpoints/&lt;key&gt;</c>, run events in a <see cref="RunEventLog"/>.
+/// </summary>
+public sealed class StateService(IStateStore store, RunEventLog events)
+{
+    private const string RunPrefix = "runs/";
+    private const string CheckpointPrefix = "checkpoints/";
+
+    public async Task<SaveRunResponse> SaveRun(SaveRunRequest request, ServerCallContext context)
+    {
+        var runId = RequireId(request.Run?.RunId, "run.run_id");
+        var etag = await WriteAsync(RunPrefix + runId, request.Run!.ToByteArray(), request.Etag, request.CreateOnly, context).ConfigureAwait(false);
+        return new SaveRunResponse { Etag = etag };
+    }
+
+    public async Task<RunRecord> GetRun(GetRunRecordRequest request, ServerCallContext context)
+    {
+        var runId = RequireId(request.RunId, "run_id");
+        var item = await store.GetAsync(RunPrefix + runId, context.CancellationToken).ConfigureAwait(false)
+            ?? throw new RpcException(StatusCode.NotFound, $"Run \"{runId}\" does not exist.");
+        return new RunRecord { Run = Run.Parser.ParseFrom(item.Value.Span), Etag = item.ETag };
+    }
+
+    public async Task<ListRunRecordsResponse> ListRuns(ListRunRecordsRequest request, ServerCallContext context)
+    {
+        var pageSize = request.PageSize is > 0 and <= 500 ? request.PageSize : 50;
+        var offset = 0;
+        if (request.PageToken.Length > 0 && !int.TryParse(request.PageToken, out offset))
+        {
+            throw new RpcException(StatusCode.InvalidArgument, $"page_token \"{request.PageToken}\" is not a token returned by ListRuns.");
+        }
+
+        var statuses = request.Statuses.ToHashSet();
+        var runs = new List<RunRecord>();
+        string? continuation = null;
+        do
+        {
+            var page = await store.ListKeysAsync(RunPrefix, continuation, 500, context.CancellationToken).ConfigureAwait(false);
+            foreach (var item in await store.GetBulkAsync(page.Keys, context.CancellationToken).ConfigureAwait(false))
+            {
+                var run = Run.Parser.ParseFrom(item.Value.Span);
+                if (statuses.Count == 0 || statuses.Contains(run.Status))
+                {
+                    runs.Add(new RunRecord { Run = run, Etag = item.ETag });
+                }
+            }
+
+            continuation = page.ContinuationToken;
+        }
+        while (continuation is not null);
+
+        var ordered = runs.OrderByDescending(r => r.Run.CreatedAt?.ToDateTimeOffset()).ThenBy(r => r.Run.RunId, StringComparer.Ordinal).ToList();
+        var response = new ListRunRecordsResponse();
+        response.Runs.AddRange(ordered.Skip(offset).Take(pageSize));
+        if (offset + pageSize < ordered.Count)
+        {
+            response.NextPageToken = (offset + pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return response;
+    }
+
+    public async Task<AppendRunEventsResponse> AppendRunEvents(AppendRunEventsRequest request, ServerCallContext context)
+    {
+        var runId = RequireId(request.RunId, "run_id");
+        var now = Timestamp.FromDateTime(DateTime.UtcNow);
+        var first = await events.GetLastSequenceAsync(runId, context.CancellationToken).ConfigureAwait(false);
+        var payloads = request.Events.Select(e =>
+        {
+            var copy = e.Clone();
+            copy.RunId = runId;
+            copy.Time ??= now;
+            return (ReadOnlyMemory<byte>)copy.ToByteArray();
+        }).ToList();
+        var last = await events.AppendAsync(runId, payloads, context.CancellationToken).ConfigureAwait(false);
+        return new AppendRunEventsResponse { LastSequence = last };
+    }
+
+    public async Task ReadRunEvents(ReadRunEventsRequest request, IServerStreamWriter<RunEvent> responseStream, ServerCallContext context)
+    {
+        var runId = RequireId(request.RunId, "run_id");
+        var token = context.CancellationToken;
+        var after = Math.Max(0, request.AfterSequence);
+        while (true)
+        {
+            var batch = await events.ReadAsync(runId, after, 256, token).ConfigureAwait(false);
+            foreach (var (sequence, data) in batch)
+            {
+                var runEvent = RunEvent.Parser.ParseFrom(data.Span);
+                runEvent.Sequence = sequence;
+                await responseStream.WriteAsync(runEvent, token).ConfigureAwait(false);
+                after = sequence;
+                if (request.Follow && RunStatuses.IsTerminal(runEvent))
+                {
+                    return;
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                continue;
+            }
+
+            if (!request.Follow)
+            {
+                return;
+            }
+
+            await events.WaitForAppendAsync(runId, after, token).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<SaveCheckpointResponse> SaveCheckpoint(SaveCheckpointRequest request, ServerCallContext context)
+    {
+        var key = RequireId(request.Key, "key");
+        var etag = await WriteAsync(CheckpointPrefix + key, request.Data.ToByteArray(), request.Etag, createOnly: false, context).ConfigureAwait(false);
+        return new SaveCheckpointResponse { Etag = etag };
+    }
+
+    public async Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context)
+    {
+        var key = RequireId(request.Key, "key");
+        var item = await store.GetAsync(CheckpointPrefix + key, context.CancellationToken).ConfigureAwait(false);
+        return item is null
+            ? new GetCheckpointResponse { Found = false }
+            : new GetCheckpointResponse { Found = true, Data = ByteString.CopyFrom(item.Value.Span), Etag = item.ETag };
+    }
+
+    private async Task<string> WriteAsync(string key, byte[] value, string etag, bool createOnly, ServerCallContext context)
+    {
+        try
+        {
+            var options = new StateWriteOptions { ETag = etag.Length > 0 ? etag : null, CreateOnly = createOnly };
+            return await store.SetAsync(key, value, options, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (StateConcurrencyException e)
+        {
+            throw new RpcException(createOnly ? StatusCode.AlreadyExists : StatusCode.Aborted, e.Message);
+        }
+    }
+
+    private static string RequireId(string? value, string field)
+        => string.IsNullOrEmpty(value) ? throw new RpcException(StatusCode.InvalidArgument, $"{field} is required.") : value;
+}

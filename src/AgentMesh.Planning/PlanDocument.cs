@@ -1,0 +1,34 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
+namespace AgentMesh.Planning;
+
+/// <summary>
+/// A plan as the model writes it: JSON matching <c>plan.schema.json</c>, e.g.
+/// <c>{"steps":[{"id":"research","role":"researcher","instruction":"…","dependsOn":[]}]}</c>.
+/// </summary>
+public sealed record PlanDocument
+{
+    [Description("The steps of the plan; a directed acyclic graph through dependsOn.")]
+    [JsonRequired]
+    public required IReadOnlyList<PlanDocumentStep> Steps { get; init; }
+}
+
+/// <summary>One step of a <see cref="PlanDocument"/>.</summary>
+public sealed record PlanDocumentStep
+{
+    [Description("Unique step id: letters, digits, '-' and '_', at most 64 characters.")]
+    [JsonRequired]
+    public required string Id { get; init; }
+
+    [Description("The agent role that carries out the step.")]
+    [JsonRequired]
+    public required string Role { get; init; }
+
+    [Description("What the agent must do, self-contained.")]
+    [JsonRequired]
+    public required string Instruction { get; init; }
+
+    [Description("Ids of steps whose outputs this step needs.")]
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+}

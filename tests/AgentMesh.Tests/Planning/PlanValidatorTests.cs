@@ -1,0 +1,49 @@
+using AgentMesh.Contracts.V1;
+using AgentMesh.Planning;
+
+namespace AgentMesh.Tests.Planning;
+
+public sealed class PlanValidatorTests
+{
+    private static readonly PlanValidator Validator = new(["researcher", "writer"]);
+
+    private static PlanStep Step(string id, string role = "researcher", params string[] dependsOn)
+    {
+        var step = new PlanStep { Id = id, AgentRole = role, Instruction = "do " + id };
+        step.DependsOn.AddRange(dependsOn);
+        return step;
+    }
+
+    [Fact]
+    public void A_valid_dag_has_no_errors()
+    {
+        var plan = new Plan { Steps = { Step("a"), Step("b"), Step("c", "writer", "a", "b") } };
+        Assert.Empty(Validator.Validate(plan));
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_with_its_step()
+    {
+        var plan = new Plan { Steps = { Step("a", "poet"), Step("a"), Step("bad id!"), Step("c", "writer", "missing", "c") } };
+        var errors = Validator.Validate(plan);
+        Assert.Contains("steps[0] (id \"a\"): unknown role \"poet\"; known roles: researcher, writer", errors);
+        Assert.Contains("steps[1] (id \"a\"): duplicate step id", errors);
+        Assert.Contains(errors, e => e.StartsWith("steps[2] (id \"bad id!\"): id must be", StringComparison.Ordinal));
+        Assert.Contains("steps[3] (id \"c\"): depends on unknown step \"missing\"", errors);
+        Assert.Contains("steps[3] (id \"c\"): depends on itself", errors);
+    }
+
+    [Fact]
+    public void A_cycle_is_named_step_by_step()
+    {
+        var plan = new Plan { Steps = { Step("a", "researcher", "c"), Step("b", "researcher", "a"), Step("c", "researcher", "b") } };
+        var error = Assert.Single(Validator.Validate(plan));
+        Assert.Equal("dependencies form a cycle: a -> c -> b -> a", error);
+    }
+
+    [Fact]
+    public void An_empty_plan_is_invalid()
+    {
+        Assert.Equal(["the plan has no steps"], Validator.Validate(new Plan()));
+    }
+}
