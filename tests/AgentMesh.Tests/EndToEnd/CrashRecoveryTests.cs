@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using AgentMesh.Clients;
+using AgentMesh.Contracts.V1;
+using AgentMesh.Grpc.Client;
+
+namespace AgentMesh.Tests.EndToEnd;
+
+/// <summary>
+/// The host is a real process killed with SIGKILL mid-run, then started again on the same data
+/// folder. Models are the scripted provider (no endpoint here); one cassette turn carries a
+/// recorded latency so the kill lands while that step is running.
+/// </summary>
+public sealed class CrashRecoveryTests
+{
+    [Fact]
+    public async Task Killed_mid_step_the_run_completes_after_restart_and_finished_activities_ran_once()
+    {
+        using var scenario = new ExampleScenario(SlowCassette(role: "writer", turn: 1, delayMs: 4000));
+        var port = HostProcess.FreePort();
+        string runId;
+        List<RunEvent> before;
+        using (var host = await HostProcess.StartAsync(scenario.UpArguments(port)))
+        {
+            using var channel = GrpcChannel.ForAddress(host.Address);
+            var client = new OrchestratorClient(channel);
+            runId = (await client.StartRunAsync(new StartRunRequest { Goal = ExampleScenario.Goal })).RunId;
+            before = await RunObserver.WatchAsync(client, runId, stopWhen: e => e.StepStarted is { StepId: "write" });
+            await Task.Delay(1000);
+            host.Kill();
+        }
+
+        Assert.Contains(before, e => e.StepCompleted is { StepId: "research" });
+        Assert.DoesNotContain(before, e => e.StepCompleted is { StepId: "write" });
+
+        using (var host = await HostProcess.StartAsync(scenario.UpArguments(port)))
+        {
+            using var channel = GrpcChannel.ForAddress(host.Address);
+            var client = new OrchestratorClient(channel);
+            var all = await RunObserver.WatchAsync(client, runId, decide: _ => true);
+
+            Assert.Equal(RunStatus.Completed, RunObserver.FinalStatus(all));
+            Assert.True(File.Exists(scenario.ReportPath));
+            // Completed before the kill, so exactly once: planning and the whole research step.
+            Assert.Single(all, e => e.PlanCreated is not null);
+            Assert.Single(all, e => e.StepStarted is { StepId: "research" });
+            Assert.Single(all, e => e.StepCompleted is { StepId: "research" });
+            Assert.Single(all, e => e.ToolCallCompleted is { Tool: "read_text_file" });
+            Assert.Equal(3, all.Count(e => e.ModelTurn is { AgentRole: "researcher" }));
+            // Running at the kill, so re-run after the restart.
+            Assert.Equal(2, all.Count(e => e.StepStarted is { StepId: "write" }));
+            Assert.Single(all, e => e.StepCompleted is { StepId: "write" });
+        }
+    }
+
+    [Fact]
+    public async Task A_paused_run_survives_a_restart_and_can_still_be_approved()
+    {
+        using var scenario = new ExampleScenario();
+        var port = HostProcess.FreePort();
+        ApprovalRequest approval;
+        string runId;
+        using (var host = await HostProcess.StartAsync(scenario.UpArguments(port)))
+        {
+            using var channel = GrpcChannel.ForAddress(host.Address);
+            var client = new OrchestratorClient(channel);
+            runId = (await client.StartRunAsync(new StartRunRequest { Goal = ExampleScenario.Goal })).RunId;
+            var events = await RunObserver.WatchAsync(client, runId, stopWhen: e => e.StatusChanged is { Status: RunStatus.AwaitingApproval });
+            approval = Assert.Single(events, e => e.ApprovalRequested is not null).ApprovalRequested;
+            host.Kill();
+        }
+
+        using (var host = await HostProcess.StartAsync(scenario.UpArguments(port)))
+        {
+            using var channel = GrpcChannel.ForAddress(host.Address);
+            var client = new OrchestratorClient(channel);
+            var paused = await client.GetRunAsync(new GetRunRequest { RunId = runId });
+            Assert.Equal(RunStatus.AwaitingApproval, paused.Status);
+            Assert.Equal(approval.ApprovalId, Assert.Single(paused.PendingApprovals).ApprovalId);
+            Assert.False(File.Exists(scenario.ReportPath));
+
+            await client.SubmitApprovalAsync(new SubmitApprovalRequest { ApprovalId = approval.ApprovalId, Approve = true });
+            var all = await RunObserver.WatchAsync(client, runId);
+            Assert.Equal(RunStatus.Completed, RunObserver.FinalStatus(all));
+            Assert.True(File.Exists(scenario.ReportPath));
+        }
+    }
+
+    /// <summary>A copy of the example cassette with a recorded latency on one turn.</summary>
+    private static string SlowCassette(string role, int turn, int delayMs)
+    {
+        var cassette = JsonNode.Parse(File.ReadAllText(Path.Combine(ExampleScenario.ExampleDirectory, "cassette.json")))!;
+        var exchange = cassette["exchanges"]!.AsArray().Single(e => (string?)e!["role"] == role && (int?)e["turn"] == turn)!;
+        exchange["response"]!["delayMs"] = delayMs;
+        var path = Path.Combine(Directory.CreateTempSubdirectory("agentmesh-cassette-").FullName, "slow.json");
+        File.WriteAllText(path, cassette.ToJsonString());
+        return path;
+    }
+}
