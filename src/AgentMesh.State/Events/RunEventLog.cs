@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 
-namespace AgentMesh.State.Events;
+namespace AgentMesh.State;
 
 /// <summary>
 /// An append-only, per-run event log built only on <see cref="IStateStore"/>, so it works over every store.

@@ -1,4 +1,4 @@
-namespace AgentMesh.State.Events;
+namespace AgentMesh.State;
 
 /// <summary>Options of <see cref="RunEventLog"/>.</summary>
 public sealed record RunEventLogOptions

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace AgentMesh.State.Sqlite;
+namespace AgentMesh.State;
 
 /// <summary>The SQL statements of <see cref="SqliteStateStore"/>; callers hold the store's gate.</summary>
 internal static class SqliteStateCommands

@@ -1,4 +1,4 @@
-namespace AgentMesh.State.Sqlite;
+namespace AgentMesh.State;
 
 /// <summary>DDL of the SQLite state store.</summary>
 internal static class SqliteStateSchema

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 
-namespace AgentMesh.State.Sqlite;
+namespace AgentMesh.State;
 
 /// <summary>
 /// The embedded <see cref="IStateStore"/>: one SQLite database file (or <c>":memory:"</c>) holding table

@@ -1,4 +1,4 @@
-using AgentMesh.State.Sqlite;
+using AgentMesh.State;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using System.Text;
 using AgentMesh.State;
-using AgentMesh.State.Events;
 using Xunit;
 
 namespace AgentMesh.Tests.State;

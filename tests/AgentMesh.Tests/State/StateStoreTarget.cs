@@ -1,5 +1,4 @@
 using AgentMesh.State;
-using AgentMesh.State.Sqlite;
 
 namespace AgentMesh.Tests.State;
 
