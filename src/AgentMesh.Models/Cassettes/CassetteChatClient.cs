@@ -1,0 +1,175 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace AgentMesh.Models;
+
+/// <summary>
+/// The scripted provider: answers each model call from a cassette file (see <see cref="CassetteDocument"/>),
+/// never from the prompt text. A call is identified by its <see cref="ModelCallTags"/> (role, step, turn).
+/// </summary>
+/// <remarks>
+/// Matching, for a call tagged (role, step, turn): an entry is a candidate when it is unused, its role equals
+/// the call's (ordinal, ignoring case), its turn equals the call's, and its step is absent or equals the
+/// call's step (ordinal; an entry naming a step never matches a call without one). Among candidates, the
+/// first in file order that names the call's step wins; if none names it, the first in file order without
+/// a step wins. The chosen entry is then used up, so a role that several steps share without step ids
+/// replays its entries in file order, one per call. No candidate: <see cref="CassetteMissException"/>.
+/// Tool-call argument strings have <c>${VAR}</c> replaced from the variables given (an unknown name throws
+/// <see cref="InvalidOperationException"/>). Safe for concurrent callers.
+/// </remarks>
+public sealed class CassetteChatClient : IChatClient
+{
+    private readonly CassetteDocument _cassette;
+    private readonly bool[] _used;
+    private readonly IReadOnlyDictionary<string, string> _variables;
+    private readonly string _defaultModelId;
+    private readonly Lock _lock = new();
+
+    /// <summary>Loads the cassette at <paramref name="cassettePath"/>.</summary>
+    /// <param name="cassettePath">The cassette JSON file.</param>
+    /// <param name="variables">Values for <c>${VAR}</c> in tool-call arguments (e.g. WORKSPACE); <c>null</c> means none.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid version-1 cassette.</exception>
+    public CassetteChatClient(string cassettePath, IReadOnlyDictionary<string, string>? variables = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(cassettePath);
+        CassettePath = cassettePath;
+        _cassette = CassetteFile.Load(cassettePath);
+        _used = new bool[_cassette.Exchanges.Count];
+        _variables = variables ?? new Dictionary<string, string>();
+        _defaultModelId = $"scripted:{Path.GetFileName(cassettePath)}";
+    }
+
+    /// <summary>The cassette file.</summary>
+    public string CassettePath { get; }
+
+    /// <inheritdoc />
+    /// <exception cref="CassetteMissException">No unused entry matches the call, or the call has no tags.</exception>
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var tags = ModelCallTags.Get(options)
+            ?? throw new CassetteMissException(
+                $"Model call carries no agentmesh role/turn tags (ModelCallTags), so cassette '{CassettePath}' cannot answer it.",
+                CassettePath, null, null, null);
+        var index = Take(tags.Role, tags.StepId, tags.Turn);
+        return Task.FromResult(ToResponse(_cassette.Exchanges[index], index));
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        foreach (var update in response.ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("scripted", null, _defaultModelId)
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+
+    private int Take(string role, string? stepId, int turn)
+    {
+        lock (_lock)
+        {
+            int? stepless = null;
+            for (var i = 0; i < _used.Length; i++)
+            {
+                var entry = _cassette.Exchanges[i];
+                if (_used[i] || entry.Turn != turn || !string.Equals(entry.Role, role, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (entry.Step is null)
+                {
+                    stepless ??= i;
+                }
+                else if (stepId is not null && string.Equals(entry.Step, stepId, StringComparison.Ordinal))
+                {
+                    _used[i] = true;
+                    return i;
+                }
+            }
+
+            if (stepless is { } chosen)
+            {
+                _used[chosen] = true;
+                return chosen;
+            }
+
+            throw Miss(role, stepId, turn);
+        }
+    }
+
+    private CassetteMissException Miss(string role, string? stepId, int turn)
+    {
+        var message = new StringBuilder()
+            .Append($"Cassette '{CassettePath}' has no unused exchange for role '{role}', step '{stepId ?? "(none)"}', turn {turn}.");
+        var forRole = _cassette.Exchanges
+            .Select((entry, i) => (entry, i))
+            .Where(x => string.Equals(x.entry.Role, role, StringComparison.OrdinalIgnoreCase))
+            .Select(x => $"turn {x.entry.Turn}, step '{x.entry.Step ?? "(any)"}'{(_used[x.i] ? " (used)" : string.Empty)}")
+            .ToList();
+        message.Append(forRole.Count == 0
+            ? $" It has no exchanges for role '{role}'."
+            : $" It has for role '{role}': {string.Join("; ", forRole)}.");
+        return new CassetteMissException(message.ToString(), CassettePath, role, stepId, turn);
+    }
+
+    private ChatResponse ToResponse(CassetteExchange exchange, int index)
+    {
+        var where = $"Cassette '{CassettePath}' exchange #{index + 1} (role '{exchange.Role}', turn {exchange.Turn})";
+        var contents = new List<AIContent>();
+        if (!string.IsNullOrEmpty(exchange.Response.Text))
+        {
+            contents.Add(new TextContent(exchange.Response.Text));
+        }
+
+        foreach (var call in exchange.Response.ToolCalls ?? [])
+        {
+            var arguments = new Dictionary<string, object?>();
+            if (CassetteVariables.Expand(call.Arguments, _variables, where) is { } expanded)
+            {
+                foreach (var property in JsonSerializer.SerializeToElement(expanded).EnumerateObject())
+                {
+                    arguments[property.Name] = property.Value.Clone();
+                }
+            }
+
+            contents.Add(new FunctionCallContent(call.Id, call.Name, arguments));
+        }
+
+        var usage = exchange.Response.Usage;
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents))
+        {
+            ResponseId = $"cassette-{index + 1}",
+            ModelId = exchange.Response.Model ?? _defaultModelId,
+            FinishReason = exchange.Response.ToolCalls is { Count: > 0 } ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop,
+            Usage = usage is null ? null : new UsageDetails
+            {
+                InputTokenCount = usage.InputTokens,
+                OutputTokenCount = usage.OutputTokens,
+                TotalTokenCount = (usage.InputTokens ?? 0) + (usage.OutputTokens ?? 0),
+            },
+        };
+    }
+}

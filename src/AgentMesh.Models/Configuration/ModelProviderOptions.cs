@@ -1,0 +1,49 @@
+namespace AgentMesh.Models;
+
+/// <summary>
+/// Which model provider the agents use; bound from configuration section <c>"Models"</c>, then completed
+/// from environment variables (see <see cref="ModelProviderEnvironment"/>).
+/// </summary>
+public sealed class ModelProviderOptions
+{
+    /// <summary>Value of <see cref="Provider"/> for the cassette replay provider.</summary>
+    public const string Scripted = "scripted";
+
+    /// <summary>Value of <see cref="Provider"/> for OpenAI-compatible endpoints.</summary>
+    public const string OpenAI = "openai";
+
+    /// <summary>
+    /// <c>"scripted"</c> or <c>"openai"</c> (case-insensitive). <c>null</c> (default) means <c>"openai"</c>
+    /// when any of AGENTMESH_MODEL_ENDPOINT, AGENTMESH_MODEL_API_KEY, AGENTMESH_MODEL,
+    /// AGENTMESH_MODEL_API_KEY_HEADER is set, else <c>"scripted"</c>.
+    /// </summary>
+    public string? Provider { get; set; }
+
+    /// <summary>Cassette file replayed by the scripted provider (required for it). Default <c>null</c>.</summary>
+    public string? Cassette { get; set; }
+
+    /// <summary>Values for <c>${NAME}</c> in cassette tool-call arguments (e.g. WORKSPACE); also abstracted when recording. Default empty.</summary>
+    public Dictionary<string, string> Variables { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Endpoint used by every role of the openai provider unless <see cref="Roles"/> overrides a field.</summary>
+    public ModelEndpointOptions Default { get; set; } = new();
+
+    /// <summary>Per-role overrides (<c>Models:Roles:{role}:{Endpoint,ApiKey,Model,ApiKeyHeader}</c>); unset fields fall back to <see cref="Default"/>. Role names ignore case.</summary>
+    public Dictionary<string, ModelEndpointOptions> Roles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>When set, every client is wrapped in a <see cref="RecordingChatClient"/> writing this cassette file. Default <c>null</c>.</summary>
+    public string? Record { get; set; }
+
+    /// <summary>The endpoint options of <paramref name="role"/>: its overrides over <see cref="Default"/>.</summary>
+    public ModelEndpointOptions ResolveEndpoint(string role)
+    {
+        Roles.TryGetValue(role, out var overrides);
+        return new ModelEndpointOptions
+        {
+            Endpoint = overrides?.Endpoint ?? Default.Endpoint,
+            ApiKey = overrides?.ApiKey ?? Default.ApiKey,
+            Model = string.IsNullOrEmpty(overrides?.Model) ? Default.Model : overrides.Model,
+            ApiKeyHeader = overrides?.ApiKeyHeader ?? Default.ApiKeyHeader,
+        };
+    }
+}
