@@ -88,7 +88,7 @@ public sealed class AgentLoop(
             var turn = checkpoint.Turns + 1;
             var chatOptions = new ChatOptions { Tools = tools.Functions };
             ModelCallTags.Set(chatOptions, role.Name, step.Id, turn);
-            var response = await chat.GetResponseAsync(ToChatMessages(checkpoint.Transcript), chatOptions, cancellationToken).ConfigureAwait(false);
+            var response = await CallModelAsync(chat, ToChatMessages(checkpoint.Transcript), chatOptions, step, turn, cancellationToken).ConfigureAwait(false);
             var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
                 .Select(c => ToRecord(c, tools)).ToList();
             checkpoint.Turns = turn;
@@ -117,6 +117,27 @@ public sealed class AgentLoop(
                 await emit(Result(checkpoint)).ConfigureAwait(false);
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// One model call. A scripted cassette without the exchange is FAILED_PRECONDITION (the run
+    /// cannot go on as recorded); any other provider failure is UNAVAILABLE, so the step is retried.
+    /// </summary>
+    private static async Task<ChatResponse> CallModelAsync(
+        IChatClient chat, List<ChatMessage> messages, ChatOptions chatOptions, PlanStep step, int turn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await chat.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CassetteMissException e)
+        {
+            throw new RpcException(StatusCode.FailedPrecondition, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not RpcException)
+        {
+            throw new RpcException(StatusCode.Unavailable, $"The model call of step \"{step.Id}\" (role {step.AgentRole}, turn {turn}) failed: {e.Message}");
         }
     }
 

@@ -10,22 +10,22 @@ namespace AgentMesh.Models;
 /// never from the prompt text. A call is identified by its <see cref="ModelCallTags"/> (role, step, turn).
 /// </summary>
 /// <remarks>
-/// Matching, for a call tagged (role, step, turn): an entry is a candidate when it is unused, its role equals
-/// the call's (ordinal, ignoring case), its turn equals the call's, and its step is absent or equals the
+/// Matching, for a call tagged (role, step, turn): an entry is a candidate when its role equals the
+/// call's (ordinal, ignoring case), its turn equals the call's, and its step is absent or equals the
 /// call's step (ordinal; an entry naming a step never matches a call without one). Among candidates, the
 /// first in file order that names the call's step wins; if none names it, the first in file order without
-/// a step wins. The chosen entry is then used up, so a role that several steps share without step ids
-/// replays its entries in file order, one per call. No candidate: <see cref="CassetteMissException"/>.
+/// a step wins. Matching keeps no state: the same call always gets the same answer, so a retried or
+/// resumed step, a restarted host and a second run all replay alike (give step ids to tell apart two
+/// steps of one role). No candidate: <see cref="CassetteMissException"/>. A response's <c>delayMs</c>
+/// (the recorded latency) is waited before answering.
 /// Tool-call argument strings have <c>${VAR}</c> replaced from the variables given (an unknown name throws
 /// <see cref="InvalidOperationException"/>). Safe for concurrent callers.
 /// </remarks>
 public sealed class CassetteChatClient : IChatClient
 {
     private readonly CassetteDocument _cassette;
-    private readonly bool[] _used;
     private readonly IReadOnlyDictionary<string, string> _variables;
     private readonly string _defaultModelId;
-    private readonly Lock _lock = new();
 
     /// <summary>Loads the cassette at <paramref name="cassettePath"/>.</summary>
     /// <param name="cassettePath">The cassette JSON file.</param>
@@ -37,7 +37,6 @@ public sealed class CassetteChatClient : IChatClient
         ArgumentException.ThrowIfNullOrEmpty(cassettePath);
         CassettePath = cassettePath;
         _cassette = CassetteFile.Load(cassettePath);
-        _used = new bool[_cassette.Exchanges.Count];
         _variables = variables ?? new Dictionary<string, string>();
         _defaultModelId = $"scripted:{Path.GetFileName(cassettePath)}";
     }
@@ -47,15 +46,21 @@ public sealed class CassetteChatClient : IChatClient
 
     /// <inheritdoc />
     /// <exception cref="CassetteMissException">No unused entry matches the call, or the call has no tags.</exception>
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var tags = ModelCallTags.Get(options)
             ?? throw new CassetteMissException(
                 $"Model call carries no agentmesh role/turn tags (ModelCallTags), so cassette '{CassettePath}' cannot answer it.",
                 CassettePath, null, null, null);
-        var index = Take(tags.Role, tags.StepId, tags.Turn);
-        return Task.FromResult(ToResponse(_cassette.Exchanges[index], index));
+        var index = Find(tags.Role, tags.StepId, tags.Turn);
+        var exchange = _cassette.Exchanges[index];
+        if (exchange.Response.DelayMs is > 0 and var delay)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(delay), cancellationToken).ConfigureAwait(false);
+        }
+
+        return ToResponse(exchange, index);
     }
 
     /// <inheritdoc />
@@ -86,48 +91,37 @@ public sealed class CassetteChatClient : IChatClient
     {
     }
 
-    private int Take(string role, string? stepId, int turn)
+    private int Find(string role, string? stepId, int turn)
     {
-        lock (_lock)
+        int? stepless = null;
+        for (var i = 0; i < _cassette.Exchanges.Count; i++)
         {
-            int? stepless = null;
-            for (var i = 0; i < _used.Length; i++)
+            var entry = _cassette.Exchanges[i];
+            if (entry.Turn != turn || !string.Equals(entry.Role, role, StringComparison.OrdinalIgnoreCase))
             {
-                var entry = _cassette.Exchanges[i];
-                if (_used[i] || entry.Turn != turn || !string.Equals(entry.Role, role, StringComparison.OrdinalIgnoreCase))
-                {
-                    continue;
-                }
-
-                if (entry.Step is null)
-                {
-                    stepless ??= i;
-                }
-                else if (stepId is not null && string.Equals(entry.Step, stepId, StringComparison.Ordinal))
-                {
-                    _used[i] = true;
-                    return i;
-                }
+                continue;
             }
 
-            if (stepless is { } chosen)
+            if (entry.Step is null)
             {
-                _used[chosen] = true;
-                return chosen;
+                stepless ??= i;
             }
-
-            throw Miss(role, stepId, turn);
+            else if (stepId is not null && string.Equals(entry.Step, stepId, StringComparison.Ordinal))
+            {
+                return i;
+            }
         }
+
+        return stepless ?? throw Miss(role, stepId, turn);
     }
 
     private CassetteMissException Miss(string role, string? stepId, int turn)
     {
         var message = new StringBuilder()
-            .Append($"Cassette '{CassettePath}' has no unused exchange for role '{role}', step '{stepId ?? "(none)"}', turn {turn}.");
+            .Append($"Cassette '{CassettePath}' has no exchange for role '{role}', step '{stepId ?? "(none)"}', turn {turn}.");
         var forRole = _cassette.Exchanges
-            .Select((entry, i) => (entry, i))
-            .Where(x => string.Equals(x.entry.Role, role, StringComparison.OrdinalIgnoreCase))
-            .Select(x => $"turn {x.entry.Turn}, step '{x.entry.Step ?? "(any)"}'{(_used[x.i] ? " (used)" : string.Empty)}")
+            .Where(entry => string.Equals(entry.Role, role, StringComparison.OrdinalIgnoreCase))
+            .Select(entry => $"turn {entry.Turn}, step '{entry.Step ?? "(any)"}'")
             .ToList();
         message.Append(forRole.Count == 0
             ? $" It has no exchanges for role '{role}'."

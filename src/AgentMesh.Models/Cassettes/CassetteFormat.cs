@@ -44,6 +44,10 @@ public sealed class CassetteResponse
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CassetteUsage? Usage { get; set; }
 
+    /// <summary>Recorded latency in milliseconds, waited before the answer is given; <c>null</c> or 0 answers at once.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? DelayMs { get; set; }
+
     /// <summary>Model id to report; <c>null</c> reports <c>"scripted:&lt;cassette file name&gt;"</c>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Model { get; set; }

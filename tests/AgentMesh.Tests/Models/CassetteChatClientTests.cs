@@ -46,27 +46,42 @@ public sealed class CassetteChatClientTests : IDisposable
     }
 
     [Fact]
-    public async Task Entries_are_consumed_in_order_and_step_specific_ones_win()
+    public async Task Step_specific_entries_win_and_the_same_call_always_gets_the_same_answer()
     {
         var path = Write("order.json", """
             { "version": 1, "exchanges": [
               { "role": "analyst", "turn": 1, "response": { "text": "first stepless" } },
               { "role": "analyst", "step": "b", "turn": 1, "response": { "text": "for b" } },
-              { "role": "analyst", "turn": 1, "response": { "text": "second stepless" } }
+              { "role": "analyst", "turn": 1, "response": { "text": "second stepless" } },
+              { "role": "analyst", "step": "c", "turn": 2, "response": { "text": "c, turn 2" } }
             ] }
             """);
         using var client = new CassetteChatClient(path);
 
         Assert.Equal("for b", (await client.GetResponseAsync("x", Tagged("analyst", "b", 1))).Text);
-        Assert.Equal("first stepless", (await client.GetResponseAsync("x", Tagged("analyst", "b", 1))).Text);
-        Assert.Equal("second stepless", (await client.GetResponseAsync("x", Tagged("analyst", null, 1))).Text);
-        var miss = await Assert.ThrowsAsync<CassetteMissException>(() => client.GetResponseAsync("x", Tagged("analyst", "a", 1)));
+        Assert.Equal("for b", (await client.GetResponseAsync("x", Tagged("analyst", "b", 1))).Text);
+        Assert.Equal("first stepless", (await client.GetResponseAsync("x", Tagged("analyst", "a", 1))).Text);
+        Assert.Equal("first stepless", (await client.GetResponseAsync("x", Tagged("analyst", null, 1))).Text);
+        var miss = await Assert.ThrowsAsync<CassetteMissException>(() => client.GetResponseAsync("x", Tagged("analyst", "a", 2)));
         Assert.Contains("role 'analyst'", miss.Message);
         Assert.Contains("step 'a'", miss.Message);
-        Assert.Contains("turn 1", miss.Message);
+        Assert.Contains("turn 2", miss.Message);
         Assert.Contains("order.json", miss.Message);
-        Assert.Contains("step 'b' (used)", miss.Message);
+        Assert.Contains("turn 2, step 'c'", miss.Message);
         Assert.Equal("analyst", miss.Role);
+    }
+
+    [Fact]
+    public async Task A_recorded_latency_is_waited_and_can_be_cancelled()
+    {
+        var path = Write("slow.json", """
+            { "version": 1, "exchanges": [ { "role": "writer", "turn": 1, "response": { "text": "late", "delayMs": 5000 } } ] }
+            """);
+        using var client = new CassetteChatClient(path);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var pending = client.GetResponseAsync("x", Tagged("writer", null, 1), cancel.Token);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
     }
 
     [Fact]
