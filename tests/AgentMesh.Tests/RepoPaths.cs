@@ -1,20 +1,23 @@
 namespace AgentMesh.Tests;
 
-/// <summary>Locates the repository root: the folder holding AgentMesh.sln above the test binaries.</summary>
-internal static class RepoPaths
+/// <summary>Locations in the source tree, for tests that run scripts or read files next to the code.</summary>
+public static class RepoPaths
 {
-    public static string Root { get; } = Find();
+    private static readonly Lazy<string> RootPath = new(FindRoot);
 
-    private static string Find()
+    /// <summary>The repository root: the first directory holding AgentMesh.sln, walking up from the test binaries.</summary>
+    public static string Root => RootPath.Value;
+
+    private static string FindRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "AgentMesh.sln")))
+            if (File.Exists(Path.Combine(directory.FullName, "AgentMesh.sln")))
             {
-                return dir.FullName;
+                return directory.FullName;
             }
         }
 
-        throw new InvalidOperationException("AgentMesh.sln not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException($"No AgentMesh.sln above {AppContext.BaseDirectory}.");
     }
 }

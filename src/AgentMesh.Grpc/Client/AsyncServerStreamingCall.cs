@@ -1,21 +1,30 @@
+using AgentMesh.Grpc.Internal.Client;
+
 namespace AgentMesh.Grpc.Client;
 
 /// <summary>A server-streaming call in flight. Disposing it before the end cancels the call.</summary>
 public sealed class AsyncServerStreamingCall<TResponse> : IDisposable
 {
-    /// <summary>The response messages; <c>MoveNext</c> throws <see cref="RpcException"/> for a non-OK status.</summary>
-    public IAsyncStreamReader<TResponse> ResponseStream => throw new NotImplementedException();
+    private readonly IResponseCall<TResponse> _call;
 
-    /// <summary>Response headers, once received.</summary>
-    public Task<Metadata> ResponseHeadersAsync => throw new NotImplementedException();
+    internal AsyncServerStreamingCall(IResponseCall<TResponse> call)
+    {
+        _call = call;
+        ResponseStream = new ResponseStreamReader<TResponse>(call);
+    }
+
+    /// <summary>The response messages; <c>MoveNext</c> throws <see cref="RpcException"/> for a non-OK status.</summary>
+    public IAsyncStreamReader<TResponse> ResponseStream { get; }
+
+    /// <summary>Response headers, once received; for a Trailers-Only response, its headers. Throws <see cref="RpcException"/> when the call failed before any headers.</summary>
+    public Task<Metadata> ResponseHeadersAsync => _call.ResponseHeadersAsync;
 
     /// <summary>The final status; throws <see cref="InvalidOperationException"/> before the call ended.</summary>
-    public Status GetStatus() => throw new NotImplementedException();
+    public Status GetStatus() => _call.GetStatus();
 
     /// <summary>The trailers; throws <see cref="InvalidOperationException"/> before the call ended.</summary>
-    public Metadata GetTrailers() => throw new NotImplementedException();
+    public Metadata GetTrailers() => _call.GetTrailers();
 
-    public void Dispose()
-    {
-    }
+    /// <summary>Cancels the call if it has not ended (the server sees CANCELLED) and frees its HTTP/2 stream.</summary>
+    public void Dispose() => _call.Dispose();
 }

@@ -2,6 +2,10 @@ using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using AgentMesh.Grpc.Internal.Server;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 
 namespace AgentMesh.Grpc.Server;
 
@@ -13,7 +17,20 @@ public static class GrpcServerExtensions
     /// path no mapped service handles end with UNIMPLEMENTED (Trailers-Only).
     /// </summary>
     public static IServiceCollection AddGrpcServer(this IServiceCollection services, Action<GrpcServerOptions>? configure = null)
-        => throw new NotImplementedException();
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddRouting();
+        var options = services.AddOptions<GrpcServerOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton<GrpcServiceRegistry>();
+        services.TryAddEnumerable(
+            Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<IStartupFilter, UnimplementedStartupFilter>());
+        return services;
+    }
 
     /// <summary>
     /// Maps every method of <paramref name="service"/> to the handler of the same name on
@@ -27,5 +44,19 @@ public static class GrpcServerExtensions
     /// </summary>
     public static IEndpointConventionBuilder MapGrpcService<TService>(this IEndpointRouteBuilder endpoints, ServiceDescriptor service)
         where TService : class
-        => throw new NotImplementedException();
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(service);
+        var registry = endpoints.ServiceProvider.GetService<GrpcServiceRegistry>()
+            ?? throw new InvalidOperationException(
+                $"MapGrpcService<{typeof(TService).Name}> needs the gRPC server: call services.AddGrpcServer() when configuring services.");
+        var builders = new List<IEndpointConventionBuilder>();
+        foreach (var handler in ServiceMethodBinder.Bind<TService>(service))
+        {
+            builders.Add(endpoints.MapPost(handler.Path, handler.HandleAsync).WithDisplayName($"gRPC {handler.Path}"));
+        }
+
+        registry.AddService(service.FullName);
+        return new CompositeConventionBuilder(builders);
+    }
 }

@@ -1,0 +1,11 @@
+using Google.Protobuf;
+
+namespace AgentMesh.Grpc.Internal.Server;
+
+/// <summary>The response messages of a server-streaming or duplex call; each write is flushed.</summary>
+internal sealed class ResponseStreamWriter<T>(ServerCall call) : IServerStreamWriter<T>
+    where T : class, IMessage<T>
+{
+    public Task WriteAsync(T message, CancellationToken cancellationToken = default)
+        => call.WriteMessageAsync(message, cancellationToken);
+}

@@ -1,0 +1,226 @@
+using System.Globalization;
+using AgentMesh.Grpc.Internal.Wire;
+using AgentMesh.Grpc.Server;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.Logging;
+
+namespace AgentMesh.Grpc.Internal.Server;
+
+/// <summary>
+/// One server call on one HTTP/2 stream: its deadline and cancellation, reading request messages,
+/// writing response messages, and ending with a status (in trailers, or Trailers-Only).
+/// </summary>
+internal sealed class ServerCall : IDisposable
+{
+    private readonly CancellationTokenSource _cancellation;
+    private readonly MessageReader _reader;
+    private bool _deadlineExceeded;
+
+    public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger)
+    {
+        Http = http;
+        Method = method;
+        Options = options;
+        Logger = logger;
+        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        Deadline = DateTime.MaxValue;
+        var timeoutHeader = http.Request.Headers[GrpcHeaders.Timeout].ToString();
+        if (timeoutHeader.Length > 0)
+        {
+            StartDeadline(timeoutHeader);
+        }
+
+        _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize,
+            http.Request.Headers[GrpcHeaders.Encoding].ToString());
+        Context = new HttpServerCallContext(this);
+    }
+
+    public HttpContext Http { get; }
+
+    public string Method { get; }
+
+    public GrpcServerOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    public DateTime Deadline { get; private set; }
+
+    public CancellationToken CancellationToken => _cancellation.Token;
+
+    public HttpServerCallContext Context { get; }
+
+    /// <summary>Turns off Kestrel's request body size and minimum data rate limits for this request.</summary>
+    public static void RelaxBodyLimits(HttpContext http)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = null;
+        }
+
+        if (http.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = null;
+        }
+    }
+
+    /// <summary>The next request message, or null at the end of the request stream.</summary>
+    public ValueTask<T?> ReadMessageAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken)
+        where T : class, IMessage<T>
+        => _reader.ReadAsync(parser, cancellationToken);
+
+    /// <summary>Reads the only request message of a unary or server-streaming call.</summary>
+    public async Task<T> ReadSingleMessageAsync<T>(MessageParser<T> parser)
+        where T : class, IMessage<T>
+    {
+        var message = await _reader.ReadAsync(parser, CancellationToken).ConfigureAwait(false)
+            ?? throw new RpcException(StatusCode.Internal, "The request has no message; this method expects exactly one.");
+        if (await _reader.ReadAsync(parser, CancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw new RpcException(StatusCode.Internal, "The request has more than one message; this method expects exactly one.");
+        }
+
+        return message;
+    }
+
+    /// <summary>Writes one response message and flushes it (sending the response headers first if needed).</summary>
+    public async Task WriteMessageAsync(IMessage message, CancellationToken cancellationToken)
+    {
+        using var linked = cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CancellationToken)
+            : null;
+        var token = linked?.Token ?? CancellationToken;
+        token.ThrowIfCancellationRequested();
+        MessageFraming.Write(Http.Response.BodyWriter, message);
+        var result = await Http.Response.BodyWriter.FlushAsync(token).ConfigureAwait(false);
+        if (result.IsCanceled)
+        {
+            throw new OperationCanceledException(token);
+        }
+    }
+
+    /// <summary>Ends the call with <paramref name="status"/> and the context's response trailers.</summary>
+    public async Task EndAsync(Status status, Metadata? extraTrailers = null)
+    {
+        if (Http.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (_deadlineExceeded && status.StatusCode == StatusCode.OK)
+        {
+            status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
+        }
+
+        var trailers = Merge(Context.ResponseTrailers, extraTrailers);
+        GrpcServerLog.CallEndedWithStatus(Logger, Method, status.StatusCode, status.Detail);
+        if (!Http.Response.HasStarted)
+        {
+            TrailersOnlyResponse.Write(Http.Response, status, trailers);
+            return;
+        }
+
+        TrailersOnlyResponse.WriteStatus((name, value) => Http.Response.AppendTrailer(name, value), status, trailers);
+        await Http.Response.BodyWriter.FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Maps a handler failure to a status (see <see cref="GrpcServerOptions.EnableDetailedErrors"/>) and ends the call.</summary>
+    public Task FailAsync(Exception exception)
+    {
+        if (Http.RequestAborted.IsCancellationRequested)
+        {
+            GrpcServerLog.CallCancelledByClient(Logger, Method);
+            return Task.CompletedTask;
+        }
+
+        if (_deadlineExceeded && exception is not RpcException)
+        {
+            GrpcServerLog.DeadlineExceeded(Logger, Method, Deadline);
+            return EndAsync(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
+        }
+
+        switch (exception)
+        {
+            case RpcException rpc:
+                return EndAsync(rpc.Status, rpc.Trailers);
+            case OperationCanceledException when CancellationToken.IsCancellationRequested:
+                GrpcServerLog.CallCancelledByServer(Logger, Method);
+                return EndAsync(new Status(StatusCode.Cancelled, "Call cancelled."));
+            default:
+                GrpcServerLog.HandlerFailed(Logger, Method, exception);
+                var detail = Options.EnableDetailedErrors
+                    ? $"Exception was thrown by handler. {exception.GetType().Name}: {exception.Message}"
+                    : "Exception was thrown by handler.";
+                return EndAsync(new Status(StatusCode.Unknown, detail));
+        }
+    }
+
+    public void Dispose() => _cancellation.Dispose();
+
+    private void StartDeadline(string header)
+    {
+        if (!TimeoutHeader.TryParse(header, out var timeout))
+        {
+            GrpcServerLog.InvalidTimeout(Logger, header);
+            return;
+        }
+
+        var now = DateTime.UtcNow;
+        Deadline = timeout >= DateTime.MaxValue - now ? DateTime.MaxValue : now + timeout;
+        if (timeout.TotalMilliseconds >= int.MaxValue)
+        {
+            return; // Over ~24.8 days: longer than any timer; the deadline is reported but not enforced.
+        }
+
+        _cancellation.Token.Register(static state => ((ServerCall)state!).OnCancelled(), this);
+        _cancellation.CancelAfter(timeout);
+    }
+
+    private void OnCancelled()
+    {
+        if (!Http.RequestAborted.IsCancellationRequested)
+        {
+            _deadlineExceeded = true;
+        }
+    }
+
+    private static Metadata? Merge(Metadata first, Metadata? second)
+    {
+        if (second is null || second.Count == 0 || ReferenceEquals(first, second))
+        {
+            return first;
+        }
+
+        var merged = new Metadata();
+        foreach (var entry in first.Concat(second))
+        {
+            if (entry.IsBinary)
+            {
+                merged.Add(entry.Key, entry.ValueBytes!);
+            }
+            else
+            {
+                merged.Add(entry.Key, entry.Value!);
+            }
+        }
+
+        return merged;
+    }
+
+    /// <summary>The peer in gRPC's form, e.g. <c>ipv4:127.0.0.1:50312</c>.</summary>
+    public string FormatPeer()
+    {
+        var connection = Http.Connection;
+        if (connection.RemoteIpAddress is not { } ip)
+        {
+            return "unknown";
+        }
+
+        var port = connection.RemotePort.ToString(CultureInfo.InvariantCulture);
+        return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? $"ipv6:[{ip}]:{port}"
+            : $"ipv4:{ip}:{port}";
+    }
+}

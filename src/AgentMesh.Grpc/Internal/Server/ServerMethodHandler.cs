@@ -1,0 +1,102 @@
+using AgentMesh.Grpc.Internal.Wire;
+using AgentMesh.Grpc.Server;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.Grpc.Internal.Server;
+
+/// <summary>The endpoint of one method: validates the request, runs the handler, ends the call.</summary>
+internal abstract class ServerMethodHandler
+{
+    protected ServerMethodHandler(string path) => Path = path;
+
+    /// <summary>The HTTP/2 path, e.g. <c>/agentmesh.v1.Orchestrator/StartRun</c>.</summary>
+    public string Path { get; }
+
+    public abstract Task HandleAsync(HttpContext http);
+}
+
+/// <summary>A method endpoint served by <typeparamref name="TService"/>, resolved from DI per call.</summary>
+internal sealed class ServerMethodHandler<TService>(string path, Func<TService, ServerCall, Task> body)
+    : ServerMethodHandler(path)
+    where TService : class
+{
+    public override async Task HandleAsync(HttpContext http)
+    {
+        var services = http.RequestServices;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(GrpcServerLog.Category);
+        if (Reject(http, logger))
+        {
+            return;
+        }
+
+        ServerCall.RelaxBodyLimits(http);
+        var options = services.GetRequiredService<IOptions<GrpcServerOptions>>().Value;
+        using var call = new ServerCall(http, Path, options, logger);
+        http.Response.ContentType = GrpcHeaders.ContentType;
+        TService? created = null;
+        try
+        {
+            var service = services.GetService<TService>() ?? (created = ActivatorUtilities.CreateInstance<TService>(services));
+            await body(service, call).ConfigureAwait(false);
+            await call.EndAsync(Status.Ok).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            await call.FailAsync(exception).ConfigureAwait(false);
+        }
+        finally
+        {
+            switch (created)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Answers requests that are not gRPC over HTTP/2: 415 for another content-type, 426 for HTTP/1.x, UNIMPLEMENTED for an unknown encoding.</summary>
+    private bool Reject(HttpContext http, ILogger logger)
+    {
+        var request = http.Request;
+        if (!GrpcHeaders.IsGrpcContentType(request.ContentType))
+        {
+            return RejectWith(http, logger, StatusCodes.Status415UnsupportedMediaType,
+                $"Content-Type '{request.ContentType}' is not supported; gRPC requests use application/grpc.");
+        }
+
+        if (!HttpProtocol.IsHttp2(request.Protocol) && !HttpProtocol.IsHttp3(request.Protocol))
+        {
+            http.Response.Headers.Upgrade = "h2c";
+            return RejectWith(http, logger, StatusCodes.Status426UpgradeRequired,
+                $"Request protocol '{request.Protocol}' is not supported; gRPC requires HTTP/2.");
+        }
+
+        var encoding = request.Headers[GrpcHeaders.Encoding].ToString();
+        if (encoding.Length > 0 && encoding is not ("identity" or "gzip"))
+        {
+            http.Response.Headers[GrpcHeaders.AcceptEncoding] = GrpcHeaders.SupportedEncodings;
+            var detail = $"Message encoding '{encoding}' is not supported; supported: {GrpcHeaders.SupportedEncodings}.";
+            GrpcServerLog.RequestRejected(logger, Path, detail);
+            TrailersOnlyResponse.Write(http.Response, new Status(StatusCode.Unimplemented, detail), null);
+            return true;
+        }
+
+        return false;
+    }
+
+    private bool RejectWith(HttpContext http, ILogger logger, int httpStatus, string detail)
+    {
+        GrpcServerLog.RequestRejected(logger, Path, detail);
+        http.Response.StatusCode = httpStatus;
+        TrailersOnlyResponse.WriteStatus((name, value) => http.Response.Headers.Append(name, value),
+            new Status(StatusCode.Internal, detail), null);
+        return true;
+    }
+}

@@ -1,0 +1,35 @@
+using AgentMesh.Grpc.Internal.Wire;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace AgentMesh.Grpc.Internal.Server;
+
+/// <summary>
+/// Wraps the host's pipeline: a gRPC request (content-type <c>application/grpc*</c>) that no
+/// endpoint handled ends with UNIMPLEMENTED as a Trailers-Only response instead of HTTP 404.
+/// </summary>
+internal sealed class UnimplementedStartupFilter(GrpcServiceRegistry registry) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            await nextMiddleware(context).ConfigureAwait(false);
+            if (context.Response.HasStarted || context.Response.StatusCode != StatusCodes.Status404NotFound
+                || context.GetEndpoint() is not null || !GrpcHeaders.IsGrpcContentType(context.Request.ContentType))
+            {
+                return;
+            }
+
+            var path = context.Request.Path.Value ?? "";
+            var slash = path.IndexOf('/', 1);
+            var service = slash > 1 ? path[1..slash] : path.TrimStart('/');
+            var detail = registry.HasService(service)
+                ? $"Method {path} is unimplemented."
+                : $"Service {service} is unimplemented.";
+            TrailersOnlyResponse.Write(context.Response, new Status(StatusCode.Unimplemented, detail), null);
+        });
+        next(app);
+    };
+}

@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using AgentMesh.Grpc.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AgentMesh.Tests.Grpc;
+
+/// <summary>A real Kestrel server on 127.0.0.1 (free port) serving <see cref="EchoService"/>, with captured logs.</summary>
+public sealed class GrpcTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GrpcTestServer(WebApplication app, string address, LogCapture logs)
+    {
+        _app = app;
+        Address = address;
+        Logs = logs;
+    }
+
+    /// <summary>e.g. <c>http://127.0.0.1:50123</c>.</summary>
+    public string Address { get; }
+
+    public LogCapture Logs { get; }
+
+    public EchoProbe Probe => _app.Services.GetRequiredService<EchoProbe>();
+
+    public static async Task<GrpcTestServer> StartAsync(Action<GrpcServerOptions>? configure = null, X509Certificate2? certificate = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, 0, certificate));
+        var logs = new LogCapture();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddGrpcServer(configure);
+        builder.Services.AddSingleton<EchoProbe>();
+        var app = builder.Build();
+        app.MapGrpcService<EchoService>(EchoService.Descriptor);
+        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new GrpcTestServer(app, address.Replace("[::]", "127.0.0.1"), logs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Collects log entries so tests can assert on levels and event ids.</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    public ConcurrentQueue<(string Category, LogLevel Level, EventId EventId, string Message)> Entries { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogCapture owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => owner.Entries.Enqueue((category, logLevel, eventId, formatter(state, exception)));
+    }
+}
