@@ -14,26 +14,44 @@ internal sealed class SqliteTaskHubBackend(string databasePath, TimeProvider tim
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SqliteConnection? _connection;
+    private bool _disposed;
 
     public event Action? WorkAvailable;
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Open();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // Opens the file on first use: schema, durability pragmas, and release of a previous engine's locks.
+    private SqliteConnection Open()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_connection is not null)
+            return _connection;
         SQLitePCL.Batteries_V2.Init();
         var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
         if (!string.IsNullOrEmpty(directory))
             Directory.CreateDirectory(directory);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        connection.Open();
         Execute(connection, null, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;");
-        using (var tx = connection.BeginTransaction())
+        using (var tx = connection.BeginTransaction(deferred: false))
         {
             Execute(connection, tx, SqliteTaskHubSchema.Create);
             Execute(connection, tx, "UPDATE instances SET locked_by = NULL, lock_expires_at = NULL WHERE locked_by IS NOT NULL");
             Execute(connection, tx, "UPDATE activities SET locked_by = NULL, lock_expires_at = NULL WHERE locked_by IS NOT NULL");
             tx.Commit();
         }
-        _connection = connection;
+        return _connection = connection;
     }
 
     public Task CreateInstanceAsync(HistoryEvent executionStarted, DateTimeOffset startAt, CancellationToken cancellationToken = default) =>
@@ -266,6 +284,7 @@ internal sealed class SqliteTaskHubBackend(string databasePath, TimeProvider tim
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
+            _disposed = true;
             if (_connection is not null)
                 await _connection.DisposeAsync().ConfigureAwait(false);
             _connection = null;
@@ -282,7 +301,7 @@ internal sealed class SqliteTaskHubBackend(string databasePath, TimeProvider tim
         T result;
         try
         {
-            var connection = _connection ?? throw new ObjectDisposedException(nameof(SqliteTaskHubBackend), "The task hub is not open.");
+            var connection = Open();
             using var tx = connection.BeginTransaction(deferred: false);
             result = work(connection, tx);
             tx.Commit();
