@@ -8,7 +8,7 @@ internal static class TestWorkflows
         .RegisterWorkflow<SequenceWorkflow>().RegisterWorkflow<FanOutWorkflow>().RegisterWorkflow<RetryWorkflow>()
         .RegisterWorkflow<FailingWorkflow>().RegisterWorkflow<ApprovalWorkflow>().RegisterWorkflow<TimerWorkflow>()
         .RegisterWorkflow<StatusWorkflow>().RegisterWorkflow<CounterWorkflow>().RegisterWorkflow<ParentWorkflow>()
-        .RegisterWorkflow<RestartWorkflow>().RegisterWorkflow<SequenceWorkflow>("renamed-sequence")
+        .RegisterWorkflow<RestartWorkflow>().RegisterWorkflow<SwitchingWorkflow>().RegisterWorkflow<SequenceWorkflow>("renamed-sequence")
         .RegisterActivity<Greet>().RegisterActivity<Shout>().RegisterActivity<RendezvousSquare>().RegisterActivity<Flaky>()
         .RegisterActivity<AlwaysFails>().RegisterActivity<CountedA>().RegisterActivity<BlockingB>();
 }
@@ -124,5 +124,18 @@ internal sealed class RestartWorkflow : Workflow<string, string>
         var a = await context.CallActivityAsync<string>(nameof(CountedA), key);
         var b = await context.CallActivityAsync<string>(nameof(BlockingB), key);
         return a + b;
+    }
+}
+
+/// <summary>Picks its activity from a static switch: flipping the switch between episodes breaks determinism on purpose.</summary>
+internal sealed class SwitchingWorkflow : Workflow<string, string>
+{
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ActivityByKey = new();
+
+    public override async Task<string> RunAsync(WorkflowContext context, string key)
+    {
+        var first = await context.CallActivityAsync<string>(ActivityByKey[key], "one");
+        var go = await context.WaitForExternalEventAsync<string>("go");
+        return first + go;
     }
 }

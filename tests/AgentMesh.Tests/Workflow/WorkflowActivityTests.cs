@@ -113,4 +113,23 @@ public sealed class WorkflowActivityTests
         Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
         Assert.Equal("child said HELLO, KID!", state.ReadOutputAs<string>());
     }
+
+    [Fact]
+    public async Task Replay_that_takes_different_actions_fails_the_instance_as_non_deterministic()
+    {
+        await using var host = await WorkflowTestHost.StartAsync();
+        var key = Guid.NewGuid().ToString("N");
+        SwitchingWorkflow.ActivityByKey[key] = nameof(Greet);
+        var id = await host.Client.ScheduleNewWorkflowAsync(nameof(SwitchingWorkflow), input: key);
+        while (!WorkflowTestHost.ReadHistory(host.DatabasePath, id).Any(e => e.TaskCompleted is not null))
+            await Task.Delay(50).WaitAsync(Timeout);
+
+        SwitchingWorkflow.ActivityByKey[key] = nameof(Shout);
+        await host.Client.RaiseEventAsync(id, "go", "!");
+        var state = await host.Client.WaitForWorkflowCompletionAsync(id).WaitAsync(Timeout);
+
+        Assert.Equal(WorkflowRuntimeStatus.Failed, state.RuntimeStatus);
+        Assert.Contains("Non-deterministic", state.FailureDetails!.ErrorMessage);
+        Assert.Contains(nameof(Greet), state.FailureDetails.ErrorMessage);
+    }
 }
