@@ -32,7 +32,7 @@ internal sealed class McpServerConnection(McpServerEntry entry, ToolPolicyOption
             _tools = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
             return tools;
         }
-        catch (Exception e) when (IsConnectionFailure(e) && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when ((IsConnectionFailure(e) || e is ModelContextProtocol.McpProtocolException) && !cancellationToken.IsCancellationRequested)
         {
             throw Unavailable("listing tools failed", e);
         }
@@ -182,6 +182,11 @@ internal sealed class McpServerConnection(McpServerEntry entry, ToolPolicyOption
     private static async Task<List<Tool>> FetchToolsAsync(McpClient client, CancellationToken cancellationToken)
     {
         var tools = new List<Tool>();
+        if (client.ServerCapabilities.Tools is null)
+        {
+            return tools;
+        }
+
         string? cursor = null;
         do
         {

@@ -62,6 +62,11 @@ function createServer() {
             await extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress: i, total: steps, message: `step ${i}` } });
           }
         }
+        // The C# SDK (2.3.1) can drop a progress notification that arrives just before the
+        // response (seen over Streamable HTTP); pause so tests check delivery, not that race.
+        if (token !== undefined) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
         return { content: [{ type: "text", text: `slept ${args.ms} ms` }] };
       }
       case "pid":
