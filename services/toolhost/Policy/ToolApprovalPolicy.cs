@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+using AgentMesh.Services.ToolHost.Catalog;
+using AgentMesh.Services.ToolHost.Configuration;
+
+namespace AgentMesh.Services.ToolHost.Policy;
+
+/// <summary>
+/// Decides whether a tool needs a human approval. Order, first match wins:
+/// 1. an <c>approval.require</c> pattern matches → required (an explicit rule beats an exemption);
+/// 2. an <c>approval.exempt</c> pattern matches → not required (an exemption beats the annotation);
+/// 3. the tool's <c>destructiveHint</c> is explicitly true → required;
+/// 4. otherwise not required (an unset <c>destructiveHint</c> does not gate; annotations are hints).
+/// Patterns are <c>server/tool</c>; <c>*</c> matches any characters except <c>/</c>; matching is ordinal.
+/// </summary>
+public sealed class ToolApprovalPolicy
+{
+    private readonly (string Pattern, Regex Regex)[] _require;
+    private readonly (string Pattern, Regex Regex)[] _exempt;
+
+    /// <summary>Compiles the patterns of <paramref name="options"/>.</summary>
+    public ToolApprovalPolicy(ToolPolicyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _require = options.RequireApproval.Select(p => (p, ToRegex(p))).ToArray();
+        _exempt = options.ExemptFromApproval.Select(p => (p, ToRegex(p))).ToArray();
+    }
+
+    /// <summary>The verdict for <paramref name="tool"/> on <paramref name="server"/> given its annotations.</summary>
+    public ToolApprovalVerdict Evaluate(string server, string tool, ToolAnnotationsInfo annotations)
+    {
+        var id = $"{server}/{tool}";
+        foreach (var (pattern, regex) in _require)
+        {
+            if (regex.IsMatch(id))
+            {
+                return new ToolApprovalVerdict(true, $"rule: {pattern}");
+            }
+        }
+
+        foreach (var (pattern, regex) in _exempt)
+        {
+            if (regex.IsMatch(id))
+            {
+                return new ToolApprovalVerdict(false, $"exempt: {pattern}");
+            }
+        }
+
+        return annotations.DestructiveHint == true
+            ? new ToolApprovalVerdict(true, "annotation destructiveHint=true")
+            : new ToolApprovalVerdict(false, null);
+    }
+
+    private static Regex ToRegex(string pattern)
+        => new("^" + Regex.Escape(pattern).Replace(@"\*", "[^/]*", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant);
+}

@@ -1,0 +1,75 @@
+using AgentMesh.Contracts.V1;
+using AgentMesh.Grpc.Server;
+using AgentMesh.Services.ToolHost.Catalog;
+using AgentMesh.Services.ToolHost.Configuration;
+using AgentMesh.Services.ToolHost.Grpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.Services.ToolHost;
+
+/// <summary>Registers the ToolHost (catalog + gRPC service) and maps its gRPC endpoint.</summary>
+public static class ToolHostRegistration
+{
+    /// <summary>
+    /// Adds <see cref="McpToolCatalog"/> (singleton, config loaded on first resolve, servers started
+    /// on first use, stopped when the container is disposed) and <see cref="ToolHostService"/>.
+    /// The gRPC server itself comes from <c>AddGrpcServer</c>, which the host calls.
+    /// Resolving the catalog throws <see cref="InvalidOperationException"/> when neither
+    /// <see cref="ToolHostOptions.ConfigPath"/> nor <see cref="ToolHostOptions.Config"/> is set, and
+    /// <see cref="McpConfigException"/> for a bad file.
+    /// </summary>
+    public static IServiceCollection AddToolHost(this IServiceCollection services, Action<ToolHostOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var optionsBuilder = services.AddOptions<ToolHostOptions>();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        services.AddLogging();
+        services.TryAddSingleton<ToolHostMarker>();
+        services.TryAddSingleton(sp => new McpToolCatalog(LoadConfig(sp.GetRequiredService<IOptions<ToolHostOptions>>().Value), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<ToolHostService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps agentmesh.v1.ToolHost to <see cref="ToolHostService"/>. Throws
+    /// <see cref="InvalidOperationException"/> when <see cref="AddToolHost"/> was not called.
+    /// </summary>
+    public static IEndpointConventionBuilder MapToolHost(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints.ServiceProvider.GetService<ToolHostMarker>() is null)
+        {
+            throw new InvalidOperationException("MapToolHost needs the ToolHost services: call services.AddToolHost(o => o.ConfigPath = \"mcp.json\") when building the host.");
+        }
+
+        var descriptor = ToolhostReflection.Descriptor.Services.Single(s => s.Name == "ToolHost");
+        return endpoints.MapGrpcService<ToolHostService>(descriptor);
+    }
+
+    private static McpServersConfig LoadConfig(ToolHostOptions options)
+    {
+        if (options.Config is not null)
+        {
+            return options.Config;
+        }
+
+        if (string.IsNullOrEmpty(options.ConfigPath))
+        {
+            throw new InvalidOperationException("ToolHostOptions.ConfigPath is not set: point it at the mcpServers JSON file (or set ToolHostOptions.Config).");
+        }
+
+        return McpServersConfig.Load(options.ConfigPath, options.Variables);
+    }
+
+    /// <summary>Present in DI once <see cref="AddToolHost"/> ran.</summary>
+    private sealed class ToolHostMarker;
+}
