@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace AgentMesh.Cli.Hosting;
@@ -49,6 +50,7 @@ public sealed class MeshHost : IAsyncDisposable
         builder.Configuration.AddEnvironmentVariables();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is for run output (e.g. --output json)
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, options.Port));
@@ -92,7 +94,7 @@ public sealed class MeshHost : IAsyncDisposable
         app.MapOrchestrator();
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         address = bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
         return new MeshHost(app, address);
     }
@@ -108,7 +110,11 @@ public sealed class MeshHost : IAsyncDisposable
 
     private static Dictionary<string, string?> Defaults(MeshHostOptions options)
     {
-        var defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            // The MCP SDK warns about optional methods a server lacks; only its errors matter here.
+            ["Logging:LogLevel:ModelContextProtocol"] = "Error",
+        };
         if (options.CassettePath is not null)
         {
             defaults["Models:Cassette"] = options.CassettePath;

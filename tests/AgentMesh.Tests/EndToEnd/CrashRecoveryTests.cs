@@ -46,8 +46,9 @@ public sealed class CrashRecoveryTests
             Assert.Single(all, e => e.StepCompleted is { StepId: "research" });
             Assert.Single(all, e => e.ToolCallCompleted is { Tool: "read_text_file" });
             Assert.Equal(3, all.Count(e => e.ModelTurn is { AgentRole: "researcher" }));
-            // Running at the kill, so re-run after the restart.
-            Assert.Equal(2, all.Count(e => e.StepStarted is { StepId: "write" }));
+            // Running at the kill, so re-run after the restart (attempt 2 is the re-entry after the approval).
+            Assert.Equal(2, all.Count(e => e.StepStarted is { StepId: "write", Attempt: 1 }));
+            Assert.Single(all, e => e.StepStarted is { StepId: "write", Attempt: 2 });
             Assert.Single(all, e => e.StepCompleted is { StepId: "write" });
         }
     }
