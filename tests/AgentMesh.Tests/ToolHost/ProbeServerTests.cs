@@ -40,7 +40,7 @@ public sealed class ProbeServerTests : IDisposable
     {
         await using var catalog = CreateCatalog();
         var tools = await catalog.ListToolsAsync("probe").WaitAsync(McpTestServers.Timeout);
-        Assert.Equal(["sleep", "pid", "fail", "plain", "env"], tools.Select(t => t.Name));
+        Assert.Equal(["sleep", "pid", "fail", "plain", "env", "reject"], tools.Select(t => t.Name));
         Assert.Equal(ToolAnnotationsInfo.None, tools.Single(t => t.Name == "plain").Annotations);
         Assert.Null(tools.Single(t => t.Name == "plain").Title);
         Assert.Equal(new ToolAnnotationsInfo(DestructiveHint: false), tools.Single(t => t.Name == "fail").Annotations);
@@ -66,6 +66,19 @@ public sealed class ProbeServerTests : IDisposable
         Assert.False(plain.IsError);
         Assert.Equal("{\"a\":1}\n[image image/png]", plain.Text);
         Assert.Contains("\"mimeType\":\"image/png\"", plain.ResultJson);
+    }
+
+    [Fact]
+    public async Task A_JSON_RPC_error_answer_is_an_error_outcome_not_an_exception()
+    {
+        await using var catalog = CreateCatalog();
+        var outcome = await catalog.CallToolAsync("probe", "reject", default).WaitAsync(McpTestServers.Timeout);
+        Assert.True(outcome.IsError);
+        Assert.StartsWith("MCP error -32602 (InvalidParams):", outcome.Text);
+        Assert.Contains("reject takes no arguments you can give", outcome.Text);
+        using var json = System.Text.Json.JsonDocument.Parse(outcome.ResultJson);
+        Assert.True(json.RootElement.GetProperty("isError").GetBoolean());
+        Assert.Equal(outcome.Text, json.RootElement.GetProperty("content")[0].GetProperty("text").GetString());
     }
 
     [Fact]

@@ -8,7 +8,7 @@ import http from "node:http";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 
 const tools = [
   {
@@ -39,6 +39,11 @@ const tools = [
     description: "Returns the value of environment variable `name` and the working directory.",
     inputSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
     annotations: { readOnlyHint: true },
+  },
+  {
+    name: "reject",
+    description: "Answers every call with a JSON-RPC error (InvalidParams) instead of a result.",
+    inputSchema: { type: "object", properties: {} },
   },
 ];
 
@@ -77,6 +82,8 @@ function createServer() {
         return { content: [{ type: "text", text: JSON.stringify(args) }, { type: "image", data: "iVBORw0KGgo=", mimeType: "image/png" }] };
       case "env":
         return { content: [{ type: "text", text: `${process.env[args.name] ?? "<unset>"}\n${process.cwd()}` }] };
+      case "reject":
+        throw new McpError(ErrorCode.InvalidParams, "reject takes no arguments you can give");
       default:
         throw new Error(`unknown tool ${request.params.name}`);
     }
