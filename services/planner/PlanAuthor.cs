@@ -1,5 +1,6 @@
 using System.Text;
 using AgentMesh.Contracts.V1;
+using AgentMesh.Grpc;
 using AgentMesh.Models;
 using AgentMesh.Planning;
 using Microsoft.Extensions.AI;
@@ -17,7 +18,9 @@ public sealed class PlanAuthor(IChatClientProvider models, IOptions<PlannerOptio
 
     /// <summary>
     /// Returns a valid plan and the tokens used. Reports each model turn to <paramref name="onTurn"/>.
-    /// Throws <see cref="PlanValidationException"/> when the corrected plan is still invalid.
+    /// Throws <see cref="PlanValidationException"/> when the corrected plan is still invalid, and
+    /// <see cref="RpcException"/> when the model call fails (FAILED_PRECONDITION for a cassette
+    /// without the exchange, UNAVAILABLE otherwise).
     /// </summary>
     public async Task<PlanResult> CreateAsync(string runId, string goal, Func<ModelTurn, Task> onTurn, CancellationToken cancellationToken = default)
     {
@@ -34,7 +37,20 @@ public sealed class PlanAuthor(IChatClientProvider models, IOptions<PlannerOptio
         {
             var chatOptions = new ChatOptions { ResponseFormat = ChatResponseFormat.Json };
             ModelCallTags.Set(chatOptions, settings.ModelRole, null, turn);
-            var response = await chat.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
+            ChatResponse response;
+            try
+            {
+                response = await chat.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CassetteMissException e)
+            {
+                throw new RpcException(StatusCode.FailedPrecondition, e.Message);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not RpcException)
+            {
+                throw new RpcException(StatusCode.Unavailable, $"The planner's model call (turn {turn}) failed: {e.Message}");
+            }
+
             var turnUsage = new TokenUsage { InputTokens = response.Usage?.InputTokenCount ?? 0, OutputTokens = response.Usage?.OutputTokenCount ?? 0 };
             usage.InputTokens += turnUsage.InputTokens;
             usage.OutputTokens += turnUsage.OutputTokens;

@@ -46,5 +46,7 @@ public sealed record TranscriptEntry(
 /// <summary>A tool call the model asked for.</summary>
 /// <param name="Id">The model's call id.</param>
 /// <param name="Name">The function name the model used (<c>server__tool</c>).</param>
+/// <param name="Server">The MCP server of the tool ("" when the name matched no tool).</param>
+/// <param name="Tool">The tool's name on its server.</param>
 /// <param name="ArgumentsJson">Arguments as a JSON object.</param>
 public sealed record ToolCallRecord(string Id, string Name, string Server, string Tool, string ArgumentsJson);
