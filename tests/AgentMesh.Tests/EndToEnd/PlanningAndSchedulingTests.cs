@@ -1,0 +1,107 @@
+using AgentMesh.Cli.Hosting;
+using AgentMesh.Clients;
+using AgentMesh.Contracts.V1;
+using AgentMesh.Grpc.Client;
+
+namespace AgentMesh.Tests.EndToEnd;
+
+/// <summary>
+/// Planner correction and DAG scheduling on the in-process all-in-one host (real gRPC, real
+/// SQLite; scripted model: no model endpoint can run here).
+/// </summary>
+public sealed class PlanningAndSchedulingTests
+{
+    private const string ValidPlan = """{"steps":[{"id":"a","role":"researcher","instruction":"find"}]}""";
+
+    [Fact]
+    public async Task An_invalid_plan_goes_back_to_the_model_once_with_the_errors()
+    {
+        var cassette = Cassettes.Write(
+            Cassettes.Planner(1, """{"steps":[{"id":"a","role":"poet","instruction":"rhyme"}]}"""),
+            Cassettes.Planner(2, ValidPlan),
+            Cassettes.Answer("researcher", "a", 1, "found it"));
+        var (status, events, run) = await RunGoalAsync(cassette);
+
+        Assert.Equal(RunStatus.Completed, status);
+        Assert.Equal([1, 2], events.Where(e => e.ModelTurn is { AgentRole: "planner" }).Select(e => e.ModelTurn.Turn));
+        Assert.Equal("found it", run.Output);
+    }
+
+    [Fact]
+    public async Task A_plan_still_invalid_after_the_correction_fails_the_run_with_the_reason()
+    {
+        var cassette = Cassettes.Write(
+            Cassettes.Planner(1, "not json at all"),
+            Cassettes.Planner(2, """{"steps":[{"id":"a","role":"researcher","instruction":"x","dependsOn":["zzz"]}]}"""));
+        var (status, _, run) = await RunGoalAsync(cassette);
+
+        Assert.Equal(RunStatus.Failed, status);
+        Assert.Contains("still invalid after one correction", run.Error, StringComparison.Ordinal);
+        Assert.Contains("depends on unknown step \"zzz\"", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Independent_steps_run_in_parallel_and_outputs_reach_the_steps_that_depend_on_them()
+    {
+        var cassette = Cassettes.Write(
+            Cassettes.Planner(1, """
+                {"steps":[
+                  {"id":"left","role":"researcher","instruction":"left side"},
+                  {"id":"right","role":"researcher","instruction":"right side"},
+                  {"id":"join","role":"analyst","instruction":"compare","dependsOn":["left","right"]}]}
+                """),
+            Cassettes.Answer("researcher", "left", 1, "LEFT-FACTS", delayMs: 1500),
+            Cassettes.Answer("researcher", "right", 1, "RIGHT-FACTS", delayMs: 1500),
+            Cassettes.Answer("analyst", "join", 1, "both compared"));
+        var (status, events, run) = await RunGoalAsync(cassette, async (channel, runId) =>
+        {
+            var checkpoint = await new StateClient(channel).GetCheckpointAsync(new GetCheckpointRequest { Key = $"{runId}/join" });
+            var text = checkpoint.Data.ToStringUtf8();
+            Assert.Contains("LEFT-FACTS", text, StringComparison.Ordinal);
+            Assert.Contains("RIGHT-FACTS", text, StringComparison.Ordinal);
+        });
+
+        Assert.Equal(RunStatus.Completed, status);
+        var order = events.Select(e => e.StepStarted?.StepId is { } s ? "start:" + s : e.StepCompleted?.StepId is { } c ? "done:" + c : null).OfType<string>().ToList();
+        Assert.True(order.IndexOf("start:right") < order.IndexOf("done:left") && order.IndexOf("start:left") < order.IndexOf("done:right"), string.Join(", ", order));
+        Assert.True(order.IndexOf("start:join") > Math.Max(order.IndexOf("done:left"), order.IndexOf("done:right")), string.Join(", ", order));
+        Assert.Equal("both compared", run.Output);
+        Assert.Equal(4 * 10, run.Usage.InputTokens);
+    }
+
+    [Fact]
+    public async Task A_step_that_never_answers_stops_at_the_iteration_limit()
+    {
+        var loop = Enumerable.Range(1, 3).Select(turn => Cassettes.ToolCall("researcher", "a", turn, $"c{turn}", "filesystem__list_allowed_directories", new())).ToArray();
+        var cassette = Cassettes.Write([Cassettes.Planner(1, ValidPlan), .. loop]);
+        var (status, events, run) = await RunGoalAsync(cassette, settings: new() { ["Agents:MaxIterations"] = "3", ["Orchestrator:ActivityMaxAttempts"] = "1" });
+
+        Assert.Equal(RunStatus.Failed, status);
+        Assert.Contains("reached the limit of 3 model turns", run.Error, StringComparison.Ordinal);
+        Assert.Equal(3, events.Count(e => e.ToolCallCompleted is { Tool: "list_allowed_directories", IsError: false }));
+    }
+
+    private static async Task<(RunStatus Status, List<RunEvent> Events, Run Run)> RunGoalAsync(
+        string cassette, Func<GrpcChannel, string, Task>? inspect = null, Dictionary<string, string>? settings = null)
+    {
+        using var scenario = new ExampleScenario(cassette);
+        var options = scenario.HostOptions();
+        foreach (var (key, value) in settings ?? [])
+        {
+            options.Settings[key] = value;
+        }
+
+        await using var host = await MeshHost.StartAsync(options);
+        using var channel = GrpcChannel.ForAddress(host.Address);
+        var client = new OrchestratorClient(channel);
+        var runId = (await client.StartRunAsync(new StartRunRequest { Goal = "a goal" })).RunId;
+        var events = await RunObserver.WatchAsync(client, runId);
+        if (inspect is not null)
+        {
+            await inspect(channel, runId);
+        }
+
+        var run = await client.GetRunAsync(new GetRunRequest { RunId = runId });
+        return (RunObserver.FinalStatus(events)!.Value, events, run);
+    }
+}
