@@ -13,7 +13,7 @@ var root = new RootCommand("AgentMesh: agentic AI workflows as gRPC microservice
 
 try
 {
-    return await root.Parse(args).InvokeAsync();
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (RpcException e)
 {

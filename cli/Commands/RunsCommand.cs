@@ -20,7 +20,11 @@ internal static class RunsCommand
             var request = new ListRunsRequest { PageSize = 100 };
             request.Statuses.AddRange(parse.GetValue(status) ?? []);
             var response = await new OrchestratorClient(channel).ListRunsAsync(request, new(CancellationToken: cancellationToken));
-            var table = new Table().AddColumns("run", "status", "created", "goal");
+            var table = new Table()
+                .AddColumn(new TableColumn("run").NoWrap())
+                .AddColumn(new TableColumn("status").NoWrap())
+                .AddColumn(new TableColumn("created").NoWrap())
+                .AddColumn("goal");
             foreach (var run in response.Runs)
             {
                 table.AddRow(Markup.Escape(run.RunId), run.Status.ToString(), run.CreatedAt?.ToDateTime().ToString("u") ?? "", Markup.Escape(run.Goal.Length > 60 ? run.Goal[..60] + "…" : run.Goal));

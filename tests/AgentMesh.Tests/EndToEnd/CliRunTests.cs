@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -11,7 +10,7 @@ public sealed class CliRunTests
     public async Task Run_with_json_output_prints_one_event_per_line_and_exits_zero()
     {
         using var scenario = new ExampleScenario();
-        var (exitCode, stdout, stderr) = await RunCliAsync("run", ScenarioFile(scenario), "--data", scenario.DataDirectory, "--output", "json", "--auto-approve");
+        var (exitCode, stdout, stderr) = await CliProcess.RunAsync("run", ScenarioFile(scenario), "--data", scenario.DataDirectory, "--output", "json", "--auto-approve");
 
         Assert.True(exitCode == 0, stderr);
         var events = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -30,7 +29,7 @@ public sealed class CliRunTests
         File.WriteAllText(path, cassette.ToJsonString());
         using var scenario = new ExampleScenario(path);
 
-        var (exitCode, stdout, _) = await RunCliAsync("run", ScenarioFile(scenario), "--data", scenario.DataDirectory, "--output", "json", "--auto-approve");
+        var (exitCode, stdout, _) = await CliProcess.RunAsync("run", ScenarioFile(scenario), "--data", scenario.DataDirectory, "--output", "json", "--auto-approve");
 
         Assert.Equal(1, exitCode);
         var last = JsonDocument.Parse(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.GetProperty("statusChanged");
@@ -51,23 +50,5 @@ public sealed class CliRunTests
             ["cassette"] = scenario.CassettePath,
         }.ToJsonString());
         return file;
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "agentmesh.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["Orchestrator__ActivityFirstRetryInterval"] = "00:00:00.200";
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(180));
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

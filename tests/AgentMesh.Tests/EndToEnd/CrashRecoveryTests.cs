@@ -79,10 +79,21 @@ public sealed class CrashRecoveryTests
             Assert.Equal(approval.ApprovalId, Assert.Single(paused.PendingApprovals).ApprovalId);
             Assert.False(File.Exists(scenario.ReportPath));
 
-            await client.SubmitApprovalAsync(new SubmitApprovalRequest { ApprovalId = approval.ApprovalId, Approve = true });
-            var all = await RunObserver.WatchAsync(client, runId);
-            Assert.Equal(RunStatus.Completed, RunObserver.FinalStatus(all));
+            // The CLI against the restarted host: list the paused run, approve, watch to the end.
+            var (listed, runsOut, runsErr) = await CliProcess.RunAsync("runs", "--address", host.Address, "--status", "AwaitingApproval");
+            Assert.True(listed == 0, runsErr);
+            Assert.Contains(runId, runsOut, StringComparison.Ordinal);
+            var (approved, approveOut, approveErr) = await CliProcess.RunAsync("approve", approval.ApprovalId, "--address", host.Address);
+            Assert.True(approved == 0, approveErr);
+            Assert.Contains($"approved {approval.ApprovalId} (run {runId})", approveOut, StringComparison.Ordinal);
+            var (watched, watchOut, watchErr) = await CliProcess.RunAsync("watch", runId, "--address", host.Address, "--output", "json");
+            Assert.True(watched == 0, watchErr);
+            Assert.Contains("RUN_STATUS_COMPLETED", watchOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1], StringComparison.Ordinal);
             Assert.True(File.Exists(scenario.ReportPath));
+
+            var (again, _, againErr) = await CliProcess.RunAsync("approve", approval.ApprovalId, "--address", host.Address);
+            Assert.Equal(2, again);
+            Assert.Contains("NotFound", againErr, StringComparison.Ordinal);
         }
     }
 
