@@ -19,8 +19,16 @@ public sealed class StateService(IStateStore store, RunEventLog events)
     public async Task<SaveRunResponse> SaveRun(SaveRunRequest request, ServerCallContext context)
     {
         var runId = RequireId(request.Run?.RunId, "run.run_id");
-        var etag = await WriteAsync(RunPrefix + runId, request.Run!.ToByteArray(), request.Etag, request.CreateOnly, context).ConfigureAwait(false);
-        return new SaveRunResponse { Etag = etag };
+        var write = StateOperation.Upsert(RunPrefix + runId, request.Run!.ToByteArray(), WriteOptions(request.Etag, request.CreateOnly));
+        try
+        {
+            var (_, etag) = await events.AppendWithWriteAsync(runId, Stamp(runId, request.Events), write, context.CancellationToken).ConfigureAwait(false);
+            return new SaveRunResponse { Etag = etag };
+        }
+        catch (StateConcurrencyException e)
+        {
+            throw new RpcException(request.CreateOnly ? StatusCode.AlreadyExists : StatusCode.Aborted, e.Message);
+        }
     }
 
     public async Task<RunRecord> GetRun(GetRunRecordRequest request, ServerCallContext context)
@@ -73,16 +81,12 @@ public sealed class StateService(IStateStore store, RunEventLog events)
     public async Task<AppendRunEventsResponse> AppendRunEvents(AppendRunEventsRequest request, ServerCallContext context)
     {
         var runId = RequireId(request.RunId, "run_id");
-        var now = Timestamp.FromDateTime(DateTime.UtcNow);
-        var first = await events.GetLastSequenceAsync(runId, context.CancellationToken).ConfigureAwait(false);
-        var payloads = request.Events.Select(e =>
+        if (request.Events.Count == 0)
         {
-            var copy = e.Clone();
-            copy.RunId = runId;
-            copy.Time ??= now;
-            return (ReadOnlyMemory<byte>)copy.ToByteArray();
-        }).ToList();
-        var last = await events.AppendAsync(runId, payloads, context.CancellationToken).ConfigureAwait(false);
+            return new AppendRunEventsResponse { LastSequence = await events.GetLastSequenceAsync(runId, context.CancellationToken).ConfigureAwait(false) };
+        }
+
+        var last = await events.AppendAsync(runId, Stamp(runId, request.Events), context.CancellationToken).ConfigureAwait(false);
         return new AppendRunEventsResponse { LastSequence = last };
     }
 
@@ -111,7 +115,8 @@ public sealed class StateService(IStateStore store, RunEventLog events)
                 continue;
             }
 
-            if (!request.Follow)
+            // A terminal record is written together with its terminal event, so nothing more will come.
+            if (!request.Follow || await IsTerminalAsync(runId, token).ConfigureAwait(false))
             {
                 return;
             }
@@ -140,13 +145,34 @@ public sealed class StateService(IStateStore store, RunEventLog events)
     {
         try
         {
-            var options = new StateWriteOptions { ETag = etag.Length > 0 ? etag : null, CreateOnly = createOnly };
-            return await store.SetAsync(key, value, options, context.CancellationToken).ConfigureAwait(false);
+            return await store.SetAsync(key, value, WriteOptions(etag, createOnly), context.CancellationToken).ConfigureAwait(false);
         }
         catch (StateConcurrencyException e)
         {
             throw new RpcException(createOnly ? StatusCode.AlreadyExists : StatusCode.Aborted, e.Message);
         }
+    }
+
+    private async Task<bool> IsTerminalAsync(string runId, CancellationToken cancellationToken)
+    {
+        var item = await store.GetAsync(RunPrefix + runId, cancellationToken).ConfigureAwait(false);
+        return item is not null && RunStatuses.IsTerminal(Run.Parser.ParseFrom(item.Value.Span).Status);
+    }
+
+    private static StateWriteOptions WriteOptions(string etag, bool createOnly)
+        => new() { ETag = etag.Length > 0 ? etag : null, CreateOnly = createOnly };
+
+    /// <summary>The events as stored: this run's id, and the time of the write unless the caller set one.</summary>
+    private static List<ReadOnlyMemory<byte>> Stamp(string runId, IEnumerable<RunEvent> runEvents)
+    {
+        var now = Timestamp.FromDateTime(DateTime.UtcNow);
+        return runEvents.Select(e =>
+        {
+            var copy = e.Clone();
+            copy.RunId = runId;
+            copy.Time ??= now;
+            return (ReadOnlyMemory<byte>)copy.ToByteArray();
+        }).ToList();
     }
 
     private static string RequireId(string? value, string field)

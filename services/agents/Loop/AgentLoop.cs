@@ -88,9 +88,9 @@ public sealed class AgentLoop(
             var turn = checkpoint.Turns + 1;
             var chatOptions = new ChatOptions { Tools = tools.Functions };
             ModelCallTags.Set(chatOptions, role.Name, step.Id, turn);
-            var response = await CallModelAsync(chat, ToChatMessages(checkpoint.Transcript), chatOptions, step, turn, cancellationToken).ConfigureAwait(false);
+            var response = await CallModelAsync(chat, TranscriptMessages.ToChatMessages(checkpoint.Transcript), chatOptions, step, turn, cancellationToken).ConfigureAwait(false);
             var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
-                .Select(c => ToRecord(c, tools)).ToList();
+                .Select(c => TranscriptMessages.ToRecord(c, tools)).ToList();
             checkpoint.Turns = turn;
             checkpoint.InputTokens += response.Usage?.InputTokenCount ?? 0;
             checkpoint.OutputTokens += response.Usage?.OutputTokenCount ?? 0;
@@ -229,49 +229,6 @@ public sealed class AgentLoop(
 
         var answered = checkpoint.Transcript.Skip(lastAssistant + 1).Select(e => e.ToolCallId).ToHashSet(StringComparer.Ordinal);
         return calls.Where(c => !answered.Contains(c.Id)).ToList();
-    }
-
-    private static ToolCallRecord ToRecord(FunctionCallContent content, ToolCatalogView tools)
-    {
-        var tool = tools.Find(content.Name);
-        var arguments = JsonSerializer.Serialize(content.Arguments ?? new Dictionary<string, object?>());
-        return new ToolCallRecord(content.CallId, content.Name, tool?.Server ?? "", tool?.Name ?? content.Name, arguments);
-    }
-
-    private static List<ChatMessage> ToChatMessages(IEnumerable<TranscriptEntry> transcript)
-    {
-        var messages = new List<ChatMessage>();
-        foreach (var entry in transcript)
-        {
-            switch (entry.Kind)
-            {
-                case "system":
-                    messages.Add(new ChatMessage(ChatRole.System, entry.Text));
-                    break;
-                case "user":
-                    messages.Add(new ChatMessage(ChatRole.User, entry.Text));
-                    break;
-                case "assistant":
-                    var contents = new List<AIContent>();
-                    if (!string.IsNullOrEmpty(entry.Text))
-                    {
-                        contents.Add(new TextContent(entry.Text));
-                    }
-
-                    foreach (var c in entry.ToolCalls ?? [])
-                    {
-                        contents.Add(new FunctionCallContent(c.Id, c.Name, JsonSerializer.Deserialize<Dictionary<string, object?>>(c.ArgumentsJson)));
-                    }
-
-                    messages.Add(new ChatMessage(ChatRole.Assistant, contents));
-                    break;
-                case "tool":
-                    messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(entry.ToolCallId!, entry.Text)]));
-                    break;
-            }
-        }
-
-        return messages;
     }
 
     private static RunStepEvent Result(StepCheckpoint checkpoint) => new()

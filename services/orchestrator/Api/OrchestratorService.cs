@@ -27,10 +27,10 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
 
         run.Labels.Add(request.Labels);
         var call = Downstream(context);
-        await mesh.State.SaveRunAsync(new SaveRunRequest { Run = run, CreateOnly = true }, call).ConfigureAwait(false);
-        await mesh.State.AppendRunEventsAsync(new AppendRunEventsRequest
+        await mesh.State.SaveRunAsync(new SaveRunRequest
         {
-            RunId = runId,
+            Run = run,
+            CreateOnly = true,
             Events = { new RunEvent { StatusChanged = new RunStatusChanged { Status = RunStatus.Pending } } },
         }, call).ConfigureAwait(false);
         await workflows.ScheduleNewWorkflowAsync(nameof(RunWorkflow.RunWorkflow), runId, input with { RunId = runId }, cancellationToken: context.CancellationToken).ConfigureAwait(false);
@@ -87,12 +87,12 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
             run.UpdatedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow());
             try
             {
-                await mesh.State.AppendRunEventsAsync(new AppendRunEventsRequest
+                await mesh.State.SaveRunAsync(new SaveRunRequest
                 {
-                    RunId = run.RunId,
+                    Run = run,
+                    Etag = record.Etag,
                     Events = { new RunEvent { StatusChanged = new RunStatusChanged { Status = RunStatus.Cancelled, Reason = reason, Usage = run.Usage } } },
                 }, call).ConfigureAwait(false);
-                await mesh.State.SaveRunAsync(new SaveRunRequest { Run = run, Etag = record.Etag }, call).ConfigureAwait(false);
                 return run;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Aborted)

@@ -8,11 +8,11 @@ using Google.Protobuf.WellKnownTypes;
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 
 /// <summary>
-/// Applies a <see cref="RunUpdate"/> to the run record (optimistic concurrency, retried on
-/// conflict) and appends the matching events. The events go first, so a record that shows a
-/// terminal status always has its terminal event in the log. A terminal run is never changed.
+/// Applies a <see cref="RunUpdate"/> to the run record and appends the matching events in the
+/// same State transaction (optimistic concurrency, retried on conflict). Idempotent: re-run after
+/// a crash, it finds the change applied and writes no event twice. A terminal run is never changed.
 /// </summary>
-public sealed class UpdateRunActivity(MeshChannels mesh, RunEventWriter events) : WorkflowActivity<RunUpdate, bool>
+public sealed class UpdateRunActivity(MeshChannels mesh) : WorkflowActivity<RunUpdate, bool>
 {
     public override async Task<bool> RunAsync(WorkflowActivityContext context, RunUpdate update)
     {
@@ -29,12 +29,7 @@ public sealed class UpdateRunActivity(MeshChannels mesh, RunEventWriter events) 
             var newEvents = Apply(run, update);
             try
             {
-                if (attempt == 0)
-                {
-                    await events.AppendAsync(update.RunId, newEvents, token).ConfigureAwait(false);
-                }
-
-                await mesh.State.SaveRunAsync(new SaveRunRequest { Run = run, Etag = record.Etag }, new(CancellationToken: token)).ConfigureAwait(false);
+                await mesh.State.SaveRunAsync(new SaveRunRequest { Run = run, Etag = record.Etag, Events = { newEvents } }, new(CancellationToken: token)).ConfigureAwait(false);
                 return true;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Aborted && attempt < 20)
@@ -88,11 +83,12 @@ public sealed class UpdateRunActivity(MeshChannels mesh, RunEventWriter events) 
         foreach (var decision in update.ResolveApprovals ?? [])
         {
             var pending = run.PendingApprovals.FirstOrDefault(a => a.ApprovalId == decision.ApprovalId);
-            if (pending is not null)
+            if (pending is null)
             {
-                run.PendingApprovals.Remove(pending);
+                continue; // already resolved by an earlier execution of this update
             }
 
+            run.PendingApprovals.Remove(pending);
             result.Add(new RunEvent
             {
                 ApprovalResolved = new ApprovalDecision

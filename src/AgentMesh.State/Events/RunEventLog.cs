@@ -30,39 +30,70 @@ public sealed class RunEventLog
     /// </summary>
     /// <exception cref="StateConcurrencyException">Still conflicting after <see cref="RunEventLogOptions.MaxAppendAttempts"/> attempts.</exception>
     public async Task<long> AppendAsync(string runId, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken = default)
+        => (await AppendCoreAsync(runId, events, null, cancellationToken).ConfigureAwait(false)).LastSequence;
+
+    /// <summary>
+    /// Appends <paramref name="events"/> (may be empty) and applies <paramref name="write"/> (e.g. the
+    /// run record) in one transaction: both are stored or neither is. Returns the last sequence number
+    /// and the new ETag of <paramref name="write"/>. A concurrency conflict on <paramref name="write"/>
+    /// itself throws <see cref="StateConcurrencyException"/> at once (conflicts on the log are retried).
+    /// </summary>
+    public Task<(long LastSequence, string ETag)> AppendWithWriteAsync(
+        string runId, IReadOnlyList<ReadOnlyMemory<byte>> events, StateOperation write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return AppendCoreAsync(runId, events, write, cancellationToken);
+    }
+
+    private async Task<(long LastSequence, string ETag)> AppendCoreAsync(
+        string runId, IReadOnlyList<ReadOnlyMemory<byte>> events, StateOperation? write, CancellationToken cancellationToken)
     {
         ValidateRunId(runId);
         ArgumentNullException.ThrowIfNull(events);
-        ArgumentOutOfRangeException.ThrowIfZero(events.Count, nameof(events));
+        if (write is null)
+        {
+            ArgumentOutOfRangeException.ThrowIfZero(events.Count, nameof(events));
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var head = await _store.GetAsync(HeadKey(runId), cancellationToken).ConfigureAwait(false);
             var last = ParseHead(head);
-            var operations = new List<StateOperation>(events.Count + 1);
+            var operations = new List<StateOperation>(events.Count + 2);
             for (var i = 0; i < events.Count; i++)
             {
                 operations.Add(StateOperation.Upsert(EventKey(runId, last + 1 + i), events[i], new StateWriteOptions { CreateOnly = true }));
             }
 
             var newLast = last + events.Count;
-            var headOptions = head is null ? new StateWriteOptions { CreateOnly = true } : new StateWriteOptions { ETag = head.ETag };
-            operations.Add(StateOperation.Upsert(HeadKey(runId), Encoding.ASCII.GetBytes(newLast.ToString(CultureInfo.InvariantCulture)), headOptions));
+            if (events.Count > 0)
+            {
+                var headOptions = head is null ? new StateWriteOptions { CreateOnly = true } : new StateWriteOptions { ETag = head.ETag };
+                operations.Add(StateOperation.Upsert(HeadKey(runId), Encoding.ASCII.GetBytes(newLast.ToString(CultureInfo.InvariantCulture)), headOptions));
+            }
+
+            if (write is not null)
+            {
+                operations.Add(write);
+            }
+
+            IReadOnlyList<string> etags;
             try
             {
-                await _store.ExecuteTransactionAsync(operations, cancellationToken).ConfigureAwait(false);
+                etags = await _store.ExecuteTransactionAsync(operations, cancellationToken).ConfigureAwait(false);
             }
-            catch (StateConcurrencyException) when (attempt < _options.MaxAppendAttempts)
+            catch (StateConcurrencyException e) when (e.Key != write?.Key && attempt < _options.MaxAppendAttempts)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * Math.Min(attempt, 10))), cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            if (_appendSignals.TryRemove(runId, out var signal))
+            if (events.Count > 0 && _appendSignals.TryRemove(runId, out var signal))
             {
                 signal.TrySetResult();
             }
 
-            return newLast;
+            return (newLast, write is null ? "" : etags[^1]);
         }
     }
 

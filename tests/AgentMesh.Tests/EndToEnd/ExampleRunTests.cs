@@ -45,6 +45,10 @@ public sealed class ExampleRunTests
         var run = await client.GetRunAsync(new GetRunRequest { RunId = runId });
         Assert.Equal(RunStatus.Completed, run.Status);
         Assert.Contains("docs-report.md", run.Output, StringComparison.Ordinal);
+
+        // Watching an ended run again: the tail after any sequence, then the stream ends.
+        Assert.Equal(events.Skip(10).Select(e => e.Sequence), (await RunObserver.WatchAsync(client, runId, afterSequence: 10)).Select(e => e.Sequence));
+        Assert.Empty(await RunObserver.WatchAsync(client, runId, afterSequence: events.Count));
         Assert.Empty(run.PendingApprovals);
         var turns = events.Where(e => e.ModelTurn is not null).Select(e => e.ModelTurn.Usage).ToList();
         Assert.Equal(6, turns.Count);

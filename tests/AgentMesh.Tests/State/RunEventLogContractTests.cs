@@ -40,6 +40,25 @@ public abstract class RunEventLogContractTests<TTarget> : IDisposable
     }
 
     [Fact]
+    public async Task Events_and_a_write_commit_together_or_not_at_all()
+    {
+        var (last, etag) = await _log.AppendWithWriteAsync("run1", [Bytes("created")], StateOperation.Upsert("record/run1", Bytes("v1"), new StateWriteOptions { CreateOnly = true }));
+        Assert.Equal(1, last);
+        Assert.Equal(etag, (await _store.GetAsync("record/run1"))!.ETag);
+
+        // A stale ETag on the write: the events are not appended either.
+        await Assert.ThrowsAsync<StateConcurrencyException>(() =>
+            _log.AppendWithWriteAsync("run1", [Bytes("lost")], StateOperation.Upsert("record/run1", Bytes("v2"), new StateWriteOptions { ETag = "stale" })));
+        Assert.Equal(1, await _log.GetLastSequenceAsync("run1"));
+        Assert.Equal("v1", Text((await _store.GetAsync("record/run1"))!.Value));
+
+        // No events: only the write.
+        var (same, next) = await _log.AppendWithWriteAsync("run1", [], StateOperation.Upsert("record/run1", Bytes("v3"), new StateWriteOptions { ETag = etag }));
+        Assert.Equal(1, same);
+        Assert.NotEqual(etag, next);
+    }
+
+    [Fact]
     public async Task Parallel_appenders_leave_no_gaps_or_duplicates()
     {
         const int writers = 8;
