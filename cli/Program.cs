@@ -13,7 +13,9 @@ var root = new RootCommand("AgentMesh: agentic AI workflows as gRPC microservice
 
 try
 {
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    var parsed = root.Parse(args);
+    var exitCode = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return parsed.Errors.Count > 0 ? 2 : exitCode;
 }
 catch (RpcException e)
 {
