@@ -16,12 +16,9 @@ public sealed class AgentsService(AgentLoop loop, ILogger<AgentsService> logger)
         }
 
         // The caller's deadline and cancellation flow into the calls this step makes.
-        var downstream = new CallOptions(
-            Deadline: context.Deadline == DateTime.MaxValue ? null : context.Deadline,
-            CancellationToken: context.CancellationToken);
         try
         {
-            await loop.RunAsync(request, e => responseStream.WriteAsync(e, context.CancellationToken), downstream, context.CancellationToken).ConfigureAwait(false);
+            await loop.RunAsync(request, e => responseStream.WriteAsync(e, context.CancellationToken), context.ToDownstreamOptions()).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {

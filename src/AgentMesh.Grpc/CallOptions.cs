@@ -8,3 +8,12 @@ public readonly record struct CallOptions(
     Metadata? Headers = null,
     DateTime? Deadline = null,
     CancellationToken CancellationToken = default);
+
+/// <summary>Deadline and cancellation propagation from an incoming call to the calls it makes.</summary>
+public static class CallPropagation
+{
+    /// <summary>Options carrying <paramref name="context"/>'s deadline (none when it has none) and cancellation.</summary>
+    public static CallOptions ToDownstreamOptions(this ServerCallContext context) => new(
+        Deadline: context.Deadline == DateTime.MaxValue ? null : context.Deadline,
+        CancellationToken: context.CancellationToken);
+}

@@ -27,13 +27,15 @@ public sealed class AgentLoop(
     ILogger<AgentLoop> logger)
 {
     /// <summary>
-    /// Runs or resumes <paramref name="request"/>'s step, sending progress to <paramref name="emit"/>.
+    /// Runs or resumes <paramref name="request"/>'s step, sending progress to <paramref name="emit"/>;
+    /// <paramref name="call"/> (deadline, cancellation) applies to the model and every call the step makes.
     /// The last event is a <see cref="StepResult"/> or an <see cref="AwaitingApproval"/>.
     /// Throws <see cref="RpcException"/>: INVALID_ARGUMENT for an unknown role, RESOURCE_EXHAUSTED
     /// when the step reaches the iteration limit without a final answer.
     /// </summary>
-    public async Task RunAsync(RunStepRequest request, Func<RunStepEvent, Task> emit, CallOptions call, CancellationToken cancellationToken = default)
+    public async Task RunAsync(RunStepRequest request, Func<RunStepEvent, Task> emit, CallOptions call)
     {
+        var cancellationToken = call.CancellationToken;
         var step = request.Step ?? throw new RpcException(StatusCode.InvalidArgument, "RunStepRequest.step is required.");
         var role = roles.Find(step.AgentRole)
             ?? throw new RpcException(StatusCode.InvalidArgument, $"Unknown agent role \"{step.AgentRole}\"; known roles: {string.Join(", ", roles.Names.Order())}.");

@@ -26,7 +26,7 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
         }
 
         run.Labels.Add(request.Labels);
-        var call = Downstream(context);
+        var call = context.ToDownstreamOptions();
         await mesh.State.SaveRunAsync(new SaveRunRequest
         {
             Run = run,
@@ -41,7 +41,7 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
     {
         await GetRunRecordAsync(request.RunId, context).ConfigureAwait(false);
         using var call = mesh.State.ReadRunEvents(
-            new ReadRunEventsRequest { RunId = request.RunId, AfterSequence = request.AfterSequence, Follow = true }, Downstream(context));
+            new ReadRunEventsRequest { RunId = request.RunId, AfterSequence = request.AfterSequence, Follow = true }, context.ToDownstreamOptions());
         await foreach (var runEvent in call.ResponseStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
         {
             await responseStream.WriteAsync(runEvent, context.CancellationToken).ConfigureAwait(false);
@@ -61,7 +61,7 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
         var page = await mesh.State.ListRunsAsync(new ListRunRecordsRequest
         {
             Statuses = { request.Statuses }, PageSize = request.PageSize, PageToken = request.PageToken,
-        }, Downstream(context)).ConfigureAwait(false);
+        }, context.ToDownstreamOptions()).ConfigureAwait(false);
         var response = new ListRunsResponse { NextPageToken = page.NextPageToken };
         response.Runs.AddRange(page.Runs.Select(r => r.Run));
         return response;
@@ -69,7 +69,7 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
 
     public async Task<Run> CancelRun(CancelRunRequest request, ServerCallContext context)
     {
-        var call = Downstream(context);
+        var call = context.ToDownstreamOptions();
         while (true)
         {
             var record = await GetRunRecordAsync(request.RunId, context).ConfigureAwait(false);
@@ -109,16 +109,15 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
             throw new RpcException(StatusCode.InvalidArgument, "approval_id is required (it is in the run's approval_requested event).");
         }
 
-        var page = await mesh.State.ListRunsAsync(new ListRunRecordsRequest { Statuses = { RunStatus.AwaitingApproval, RunStatus.Running }, PageSize = 500 }, Downstream(context)).ConfigureAwait(false);
+        var page = await mesh.State.ListRunsAsync(new ListRunRecordsRequest { Statuses = { RunStatus.AwaitingApproval, RunStatus.Running }, PageSize = 500 }, context.ToDownstreamOptions()).ConfigureAwait(false);
         var run = page.Runs.Select(r => r.Run).FirstOrDefault(r => r.PendingApprovals.Any(a => a.ApprovalId == request.ApprovalId))
             ?? throw new RpcException(StatusCode.NotFound, $"No run waits for approval \"{request.ApprovalId}\" (unknown id, or already decided).");
-        var decidedAt = time.GetUtcNow().UtcDateTime;
-        var decision = new Decision(request.ApprovalId, request.Approve, request.Reason, decidedAt);
+        var decision = new Decision(request.ApprovalId, request.Approve, request.Reason, time.GetUtcNow().UtcDateTime);
         await workflows.RaiseEventAsync(run.RunId, RunWorkflow.RunWorkflow.ApprovalEventName(request.ApprovalId), decision, context.CancellationToken).ConfigureAwait(false);
         return new SubmitApprovalResponse
         {
             RunId = run.RunId,
-            Decision = new ApprovalDecision { ApprovalId = request.ApprovalId, Approved = request.Approve, Reason = request.Reason, DecidedAt = Timestamp.FromDateTime(decidedAt) },
+            Decision = decision.ToProto(),
         };
     }
 
@@ -153,12 +152,8 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
             throw new RpcException(StatusCode.InvalidArgument, "run_id is required.");
         }
 
-        return await mesh.State.GetRunAsync(new GetRunRecordRequest { RunId = runId }, Downstream(context)).ConfigureAwait(false);
+        return await mesh.State.GetRunAsync(new GetRunRecordRequest { RunId = runId }, context.ToDownstreamOptions()).ConfigureAwait(false);
     }
-
-    /// <summary>The incoming call's deadline and cancellation, for the calls it makes.</summary>
-    private static CallOptions Downstream(ServerCallContext context)
-        => new(Deadline: context.Deadline == DateTime.MaxValue ? null : context.Deadline, CancellationToken: context.CancellationToken);
 
     /// <summary>A run id that sorts by creation time: <c>run_yyyyMMddHHmmss_xxxxxxxx</c>.</summary>
     private string NewRunId()

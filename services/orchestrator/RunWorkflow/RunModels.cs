@@ -26,8 +26,15 @@ public sealed record PlanOutcome(PlanDocument Plan, Usage Usage);
 /// <summary>A dependency's output handed to a step.</summary>
 public sealed record DependencyOutput(string StepId, string Role, string Output);
 
-/// <summary>A human decision on an approval.</summary>
-public sealed record Decision(string ApprovalId, bool Approved, string Reason, DateTime DecidedAt);
+/// <summary>A human decision on an approval (<paramref name="DecidedAt"/> in UTC).</summary>
+public sealed record Decision(string ApprovalId, bool Approved, string Reason, DateTime DecidedAt)
+{
+    public ApprovalDecision ToProto() => new()
+    {
+        ApprovalId = ApprovalId, Approved = Approved, Reason = Reason,
+        DecidedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.SpecifyKind(DecidedAt, DateTimeKind.Utc)),
+    };
+}
 
 /// <summary>Input of <see cref="RunStepActivity"/>.</summary>
 public sealed record StepInput(
@@ -38,8 +45,16 @@ public sealed record StepInput(
     IReadOnlyList<Decision> Decisions,
     int Attempt);
 
-/// <summary>An approval a step asks for (a gated tool call).</summary>
-public sealed record PendingApproval(string ApprovalId, string StepId, string ToolCallId, string Server, string Tool, string ArgumentsJson, string Reason);
+/// <summary>An approval a step asks for (a gated tool call): <see cref="ApprovalRequest"/> in a JSON-friendly shape for workflow history.</summary>
+public sealed record PendingApproval(string ApprovalId, string StepId, string ToolCallId, string Server, string Tool, string ArgumentsJson, string Reason)
+{
+    public static PendingApproval FromProto(ApprovalRequest a) => new(a.ApprovalId, a.StepId, a.ToolCallId, a.Server, a.Tool, a.ArgumentsJson, a.Reason);
+
+    public ApprovalRequest ToProto() => new()
+    {
+        ApprovalId = ApprovalId, StepId = StepId, ToolCallId = ToolCallId, Server = Server, Tool = Tool, ArgumentsJson = ArgumentsJson, Reason = Reason,
+    };
+}
 
 /// <summary>How a step execution ended: with an output, or waiting for approvals.</summary>
 public sealed record StepOutcome(string? Output, Usage Usage, IReadOnlyList<PendingApproval> Approvals);

@@ -2,7 +2,6 @@ using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
 using AgentMesh.Grpc;
 using AgentMesh.Workflow;
-using Google.Protobuf.WellKnownTypes;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 
@@ -28,26 +27,21 @@ public sealed class RunStepActivity(MeshChannels mesh, RunEventWriter events) : 
             {
                 switch (message.EventCase)
                 {
-                    case RunStepEvent.EventOneofCase.ModelTurn:
-                        await events.AppendAsync(input.RunId, new RunEvent { ModelTurn = message.ModelTurn }, token).ConfigureAwait(false);
-                        break;
-                    case RunStepEvent.EventOneofCase.ToolCallStarted:
-                        await events.AppendAsync(input.RunId, new RunEvent { ToolCallStarted = message.ToolCallStarted }, token).ConfigureAwait(false);
-                        break;
-                    case RunStepEvent.EventOneofCase.ToolCallCompleted:
-                        await events.AppendAsync(input.RunId, new RunEvent { ToolCallCompleted = message.ToolCallCompleted }, token).ConfigureAwait(false);
-                        break;
                     case RunStepEvent.EventOneofCase.AwaitingApproval:
-                        var approvals = message.AwaitingApproval.Approvals
-                            .Select(a => new PendingApproval(a.ApprovalId, a.StepId, a.ToolCallId, a.Server, a.Tool, a.ArgumentsJson, a.Reason))
-                            .ToList();
-                        return new StepOutcome(null, Usage.Zero, approvals);
+                        return new StepOutcome(null, Usage.Zero, message.AwaitingApproval.Approvals.Select(PendingApproval.FromProto).ToList());
                     case RunStepEvent.EventOneofCase.Result:
                         await events.AppendAsync(input.RunId, new RunEvent
                         {
                             StepCompleted = new StepCompleted { StepId = step.Id, Output = message.Result.Output, Usage = message.Result.Usage },
                         }, token).ConfigureAwait(false);
                         return new StepOutcome(message.Result.Output, Usage.FromProto(message.Result.Usage), []);
+                    default:
+                        if (Progress(message) is { } progress)
+                        {
+                            await events.AppendAsync(input.RunId, progress, token).ConfigureAwait(false);
+                        }
+
+                        break;
                 }
             }
         }
@@ -60,6 +54,15 @@ public sealed class RunStepActivity(MeshChannels mesh, RunEventWriter events) : 
         throw new InvalidOperationException($"The Agents service ended step \"{step.Id}\" without a result.");
     }
 
+    /// <summary>The run event that records a step's progress message (a model turn or a tool call), or null.</summary>
+    private static RunEvent? Progress(RunStepEvent message) => message.EventCase switch
+    {
+        RunStepEvent.EventOneofCase.ModelTurn => new RunEvent { ModelTurn = message.ModelTurn },
+        RunStepEvent.EventOneofCase.ToolCallStarted => new RunEvent { ToolCallStarted = message.ToolCallStarted },
+        RunStepEvent.EventOneofCase.ToolCallCompleted => new RunEvent { ToolCallCompleted = message.ToolCallCompleted },
+        _ => null,
+    };
+
     private static RunStepRequest ToRequest(StepInput input)
     {
         var request = new RunStepRequest
@@ -70,11 +73,7 @@ public sealed class RunStepActivity(MeshChannels mesh, RunEventWriter events) : 
         };
         request.Step.DependsOn.AddRange(input.Step.DependsOn);
         request.DependencyOutputs.AddRange(input.Dependencies.Select(d => new StepOutput { StepId = d.StepId, AgentRole = d.Role, Output = d.Output }));
-        request.Decisions.AddRange(input.Decisions.Select(d => new ApprovalDecision
-        {
-            ApprovalId = d.ApprovalId, Approved = d.Approved, Reason = d.Reason,
-            DecidedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(d.DecidedAt, DateTimeKind.Utc)),
-        }));
+        request.Decisions.AddRange(input.Decisions.Select(d => d.ToProto()));
         return request;
     }
 }

@@ -68,11 +68,7 @@ public sealed class UpdateRunActivity(MeshChannels mesh) : WorkflowActivity<RunU
         {
             if (run.PendingApprovals.All(a => a.ApprovalId != approval.ApprovalId))
             {
-                var request = new ApprovalRequest
-                {
-                    ApprovalId = approval.ApprovalId, StepId = approval.StepId, ToolCallId = approval.ToolCallId, Server = approval.Server,
-                    Tool = approval.Tool, ArgumentsJson = approval.ArgumentsJson, Reason = approval.Reason,
-                };
+                var request = approval.ToProto();
                 run.PendingApprovals.Add(request);
                 result.Add(new RunEvent { ApprovalRequested = request });
             }
@@ -89,14 +85,7 @@ public sealed class UpdateRunActivity(MeshChannels mesh) : WorkflowActivity<RunU
             }
 
             run.PendingApprovals.Remove(pending);
-            result.Add(new RunEvent
-            {
-                ApprovalResolved = new ApprovalDecision
-                {
-                    ApprovalId = decision.ApprovalId, Approved = decision.Approved, Reason = decision.Reason,
-                    DecidedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(decision.DecidedAt, DateTimeKind.Utc)),
-                },
-            });
+            result.Add(new RunEvent { ApprovalResolved = decision.ToProto() });
             status = run.PendingApprovals.Count > 0 ? RunStatus.AwaitingApproval : RunStatus.Running;
         }
 
