@@ -19,8 +19,9 @@ public sealed class WorkflowRuntimeOptions
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// How long a work item stays locked by its worker before another engine may take it over.
-    /// Default: 5 minutes. A new engine on the same file releases all locks at start-up.
+    /// How long a workflow work item stays locked by its worker before it may be taken again.
+    /// Default: 5 minutes. Activity locks do not expire (an activity may run for long); a new engine
+    /// on the same file releases all locks at start-up.
     /// </summary>
     public TimeSpan WorkItemLockTimeout { get; set; } = TimeSpan.FromMinutes(5);
 

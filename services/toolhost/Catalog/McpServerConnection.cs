@@ -18,37 +18,46 @@ internal sealed class McpServerConnection(McpServerEntry entry, ToolPolicyOption
     private readonly Queue<string> _standardErrorTail = new();
     private McpClient? _client;
     private Dictionary<string, Tool> _tools = new(StringComparer.Ordinal);
+    private IReadOnlyList<Tool> _toolList = [];
     private bool _disposed;
 
     public McpServerEntry Entry => entry;
 
-    /// <summary>Tools listed on the server now (pages followed); reconnects first when needed.</summary>
+    /// <summary>
+    /// The server's tools as listed when this session connected (pages followed), or at the last
+    /// refresh; reconnects first when needed. Tools are not re-listed on every call.
+    /// </summary>
     public async Task<IReadOnlyList<Tool>> ListToolsAsync(CancellationToken cancellationToken)
     {
-        var client = await GetClientAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var tools = await FetchToolsAsync(client, cancellationToken).ConfigureAwait(false);
-            _tools = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
-            return tools;
-        }
-        catch (Exception e) when ((IsConnectionFailure(e) || e is ModelContextProtocol.McpProtocolException) && !cancellationToken.IsCancellationRequested)
-        {
-            throw Unavailable("listing tools failed", e);
-        }
+        await GetClientAsync(cancellationToken).ConfigureAwait(false);
+        return _toolList;
     }
 
-    /// <summary>The declared tool, refreshing the list once when it is not known; null when the server has no such tool.</summary>
+    /// <summary>The declared tool, re-listing the server's tools once when it is not known; null when the server has no such tool.</summary>
     public async Task<Tool?> FindToolAsync(string name, CancellationToken cancellationToken)
     {
-        await GetClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await GetClientAsync(cancellationToken).ConfigureAwait(false);
         if (_tools.TryGetValue(name, out var tool))
         {
             return tool;
         }
 
-        var tools = await ListToolsAsync(cancellationToken).ConfigureAwait(false);
-        return tools.FirstOrDefault(t => t.Name == name);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(policy.ConnectTimeout);
+            SetTools(await FetchToolsAsync(client, timeout.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Unavailable($"listing tools took longer than {policy.ConnectTimeout.TotalSeconds:0.###} s", null);
+        }
+        catch (Exception e) when ((IsConnectionFailure(e) || e is ModelContextProtocol.McpProtocolException) && !cancellationToken.IsCancellationRequested)
+        {
+            throw Unavailable("listing tools failed", e);
+        }
+
+        return _tools.GetValueOrDefault(name);
     }
 
     /// <summary>The live client, connecting (again) when there is none or its session ended.</summary>
@@ -64,6 +73,7 @@ internal sealed class McpServerConnection(McpServerEntry entry, ToolPolicyOption
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this); // disposed while waiting: start no process
             if (_client is not null && !_client.Completion.IsCompleted)
             {
                 return _client;
@@ -159,7 +169,7 @@ internal sealed class McpServerConnection(McpServerEntry entry, ToolPolicyOption
             try
             {
                 var tools = await FetchToolsAsync(client, timeout.Token).ConfigureAwait(false);
-                _tools = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
+                SetTools(tools);
                 ToolHostLog.ServerConnected(_logger, entry.Name, entry.Transport.ToString(), tools.Count);
                 return client;
             }
@@ -177,6 +187,12 @@ internal sealed class McpServerConnection(McpServerEntry entry, ToolPolicyOption
         {
             throw Unavailable("could not connect", e);
         }
+    }
+
+    private void SetTools(List<Tool> tools)
+    {
+        _toolList = tools;
+        _tools = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 
     private static async Task<List<Tool>> FetchToolsAsync(McpClient client, CancellationToken cancellationToken)

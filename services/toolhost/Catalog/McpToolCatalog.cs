@@ -140,10 +140,8 @@ public sealed class McpToolCatalog : IAsyncDisposable
     /// <summary>Stops every server process and closes every HTTP session.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var connection in _connections.Values)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
+        // All at once, and one failing does not leave the others running.
+        await Task.WhenAll(_connections.Values.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
     }
 
     private McpServerConnection GetConnection(string server)

@@ -45,7 +45,7 @@ public sealed class CassetteChatClient : IChatClient
     public string CassettePath { get; }
 
     /// <inheritdoc />
-    /// <exception cref="CassetteMissException">No unused entry matches the call, or the call has no tags.</exception>
+    /// <exception cref="CassetteMissException">No entry matches the call, the call has no tags, or the entry refers to a variable that was not given.</exception>
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -60,7 +60,15 @@ public sealed class CassetteChatClient : IChatClient
             await Task.Delay(TimeSpan.FromMilliseconds(delay), cancellationToken).ConfigureAwait(false);
         }
 
-        return ToResponse(exchange, index);
+        try
+        {
+            return ToResponse(exchange, index);
+        }
+        catch (InvalidOperationException e) when (e is not CassetteMissException)
+        {
+            // An entry that names an unknown ${VAR} can never be replayed here: as final as a miss.
+            throw new CassetteMissException(e.Message, CassettePath, tags.Role, tags.StepId, tags.Turn);
+        }
     }
 
     /// <inheritdoc />

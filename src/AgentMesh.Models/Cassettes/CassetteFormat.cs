@@ -44,7 +44,7 @@ public sealed class CassetteResponse
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CassetteUsage? Usage { get; set; }
 
-    /// <summary>Recorded latency in milliseconds, waited before the answer is given; <c>null</c> or 0 answers at once.</summary>
+    /// <summary>Latency to simulate, in milliseconds, waited before the answer is given (set by hand; the recorder leaves it out); <c>null</c> or 0 answers at once.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? DelayMs { get; set; }
 

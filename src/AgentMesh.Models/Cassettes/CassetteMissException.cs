@@ -1,7 +1,8 @@
 namespace AgentMesh.Models;
 
 /// <summary>
-/// The scripted provider has no unused cassette entry for a model call. The message names the role, step,
+/// The scripted provider cannot answer a model call from its cassette (no matching entry, or the entry
+/// refers to a variable that was not given). The message names the role, step,
 /// turn and cassette file, and lists the entries the cassette has for that role.
 /// </summary>
 public sealed class CassetteMissException : InvalidOperationException

@@ -29,8 +29,10 @@ internal sealed class OrchestrationExecutor(WorkflowRegistry registry, IServiceP
                 if (!run.Apply(e)) break;
             return run.Finish();
         }
-        catch (NonDeterministicWorkflowException ex)
+        catch (Exception ex)
         {
+            // Non-determinism, or workflow code that failed outside an awaited task (e.g. an output
+            // that cannot be serialized): the instance fails instead of being retried forever.
             return run.Fail(ex);
         }
         finally

@@ -155,7 +155,7 @@ internal sealed class SqliteTaskHubBackend(string databasePath, TimeProvider tim
             Execute(c, tx, "DELETE FROM inbox WHERE instance_id = $id AND execution_id IS NOT NULL AND execution_id <> $exec",
                 ("$id", instanceId), ("$exec", executionId));
             var newEvents = new List<InboxMessage>();
-            using (var command = Command(c, tx, "SELECT id, event FROM inbox WHERE instance_id = $id AND visible_at <= $now ORDER BY id",
+            using (var command = Command(c, tx, "SELECT id, event FROM inbox WHERE instance_id = $id AND visible_at <= $now ORDER BY is_start DESC, id",
                 ("$id", instanceId), ("$now", now)))
             using (var reader = command.ExecuteReader())
             {
@@ -247,8 +247,8 @@ internal sealed class SqliteTaskHubBackend(string databasePath, TimeProvider tim
             var token = Guid.NewGuid().ToString("N");
             using (var command = Command(c, tx, """
                 SELECT id, instance_id, execution_id, event FROM activities
-                WHERE locked_by IS NULL OR lock_expires_at < $now ORDER BY id LIMIT 1
-                """, ("$now", now)))
+                WHERE locked_by IS NULL ORDER BY id LIMIT 1
+                """))
             using (var reader = command.ExecuteReader())
             {
                 if (!reader.Read())
@@ -256,8 +256,9 @@ internal sealed class SqliteTaskHubBackend(string databasePath, TimeProvider tim
                 item = new ActivityWorkItem(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), token,
                     HistoryEvent.Parser.ParseFrom((byte[])reader.GetValue(3)));
             }
-            Execute(c, tx, "UPDATE activities SET locked_by = $token, lock_expires_at = $expires WHERE id = $a",
-                ("$token", token), ("$expires", now + (long)lockTimeout.TotalMilliseconds), ("$a", item.Id));
+            // An activity (e.g. an agent step) may run for a long time: its lock lasts until it completes,
+            // is abandoned, or the engine restarts (Open releases every lock), never by expiry.
+            Execute(c, tx, "UPDATE activities SET locked_by = $token WHERE id = $a", ("$token", token), ("$a", item.Id));
             return (ActivityWorkItem?)item;
         }, signal: false, cancellationToken);
 

@@ -113,17 +113,21 @@ internal sealed class WorkflowWorkerService : IHostedService, IAsyncDisposable
         var running = new HashSet<Task>();
         while (!stopping.IsCancellationRequested)
         {
+            var slotTaken = false;
             try
             {
                 await slots.WaitAsync(stopping).ConfigureAwait(false);
+                slotTaken = true;
                 var workItem = await _backend.GetActivityWorkItemAsync(stopping).ConfigureAwait(false);
                 if (workItem is null)
                 {
                     slots.Release();
+                    slotTaken = false;
                     await _activitySignal.WaitAsync(_options.PollingInterval, stopping).ConfigureAwait(false);
                     continue;
                 }
                 var task = RunActivityAsync(workItem, stopping);
+                slotTaken = false; // released by the continuation below
                 lock (running) running.Add(task);
                 _ = task.ContinueWith(t =>
                 {
@@ -137,6 +141,11 @@ internal sealed class WorkflowWorkerService : IHostedService, IAsyncDisposable
             }
             catch (Exception ex)
             {
+                if (slotTaken)
+                {
+                    slots.Release();
+                }
+
                 WorkerLog.PollFailed(_logger, "activities", ex);
                 await DelayQuietly(_options.PollingInterval, stopping).ConfigureAwait(false);
             }

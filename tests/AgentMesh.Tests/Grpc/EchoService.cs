@@ -80,7 +80,17 @@ public sealed class EchoService(EchoProbe probe)
         {
             try
             {
-                await Task.Delay(request.DelayMs, context.CancellationToken);
+                if (request.Message == "wait-on-token")
+                {
+                    // Ends inside the token's cancellation callback (the continuation runs inline).
+                    var cancelled = new TaskCompletionSource();
+                    using var registration = context.CancellationToken.Register(() => cancelled.TrySetCanceled(context.CancellationToken));
+                    await cancelled.Task;
+                }
+                else
+                {
+                    await Task.Delay(request.DelayMs, context.CancellationToken);
+                }
             }
             catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
             {

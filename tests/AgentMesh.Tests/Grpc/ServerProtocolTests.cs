@@ -99,6 +99,17 @@ public sealed class ServerProtocolTests : IAsyncLifetime
         Assert.Equal("cancelled deadline-set=True", await _server.Probe.OutcomeAsync(request.ProbeKey));
     }
 
+    [Fact]
+    public async Task A_handler_that_ends_inside_the_cancellation_callback_still_gets_DEADLINE_EXCEEDED()
+    {
+        var request = new EchoRequest { Message = "wait-on-token", DelayMs = 1, ProbeKey = Guid.NewGuid().ToString() };
+        using var response = await SendAsync("/agentmesh.test.Echo/Unary", Frame(request),
+            extraHeaders: new() { ["grpc-timeout"] = "200m" });
+
+        Assert.Equal("4", Header(response.Headers, "grpc-status"));
+        Assert.Equal("cancelled deadline-set=True", await _server.Probe.OutcomeAsync(request.ProbeKey));
+    }
+
     private async Task<HttpResponseMessage> SendAsync(string path, HttpContent content, string contentType = "application/grpc",
         Dictionary<string, string>? extraHeaders = null)
     {

@@ -109,7 +109,7 @@ public sealed class CassetteChatClientTests : IDisposable
             { "version": 1, "exchanges": [ { "role": "r", "turn": 1, "response": { "toolCalls": [ { "id": "c", "name": "t", "arguments": { "p": "${NOPE}" } } ] } } ] }
             """);
         using var client = new CassetteChatClient(path, new Dictionary<string, string> { ["WORKSPACE"] = "/w" });
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetResponseAsync("x", Tagged("r", null, 1)));
+        var ex = await Assert.ThrowsAsync<CassetteMissException>(() => client.GetResponseAsync("x", Tagged("r", null, 1)));
         Assert.Contains("${NOPE}", ex.Message);
         Assert.Contains("WORKSPACE", ex.Message);
 

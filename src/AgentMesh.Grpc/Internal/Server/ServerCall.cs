@@ -16,8 +16,8 @@ namespace AgentMesh.Grpc.Internal.Server;
 internal sealed class ServerCall : IDisposable
 {
     private readonly CancellationTokenSource _cancellation;
+    private readonly CancellationTokenSource? _deadline;
     private readonly MessageReader _reader;
-    private bool _deadlineExceeded;
 
     public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger)
     {
@@ -25,12 +25,18 @@ internal sealed class ServerCall : IDisposable
         Method = method;
         Options = options;
         Logger = logger;
-        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         Deadline = DateTime.MaxValue;
         var timeoutHeader = http.Request.Headers[GrpcHeaders.Timeout].ToString();
-        if (timeoutHeader.Length > 0)
+        var timeout = timeoutHeader.Length > 0 ? ParseDeadline(timeoutHeader) : null;
+        if (timeout is { } enforced)
         {
-            StartDeadline(timeoutHeader);
+            _deadline = new CancellationTokenSource();
+            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _deadline.Token);
+            _deadline.CancelAfter(enforced);
+        }
+        else
+        {
+            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         }
 
         _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize,
@@ -109,7 +115,7 @@ internal sealed class ServerCall : IDisposable
             return;
         }
 
-        if (_deadlineExceeded && status.StatusCode == StatusCode.OK)
+        if (DeadlineExceeded && status.StatusCode == StatusCode.OK)
         {
             status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
         }
@@ -135,7 +141,7 @@ internal sealed class ServerCall : IDisposable
             return Task.CompletedTask;
         }
 
-        if (_deadlineExceeded && exception is not RpcException)
+        if (DeadlineExceeded && exception is not RpcException)
         {
             GrpcServerLog.DeadlineExceeded(Logger, Method, Deadline);
             return EndAsync(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
@@ -157,33 +163,31 @@ internal sealed class ServerCall : IDisposable
         }
     }
 
-    public void Dispose() => _cancellation.Dispose();
+    public void Dispose()
+    {
+        _cancellation.Dispose();
+        _deadline?.Dispose();
+    }
 
-    private void StartDeadline(string header)
+    /// <summary>
+    /// True once the deadline passed (and the client had not reset the stream first). Read from the
+    /// deadline's own source, which is cancelled before any callback of the handler's token runs.
+    /// </summary>
+    private bool DeadlineExceeded => _deadline is { IsCancellationRequested: true } && !Http.RequestAborted.IsCancellationRequested;
+
+    /// <summary>Sets <see cref="Deadline"/> from the <c>grpc-timeout</c> header; returns the timeout to enforce, or null.</summary>
+    private TimeSpan? ParseDeadline(string header)
     {
         if (!TimeoutHeader.TryParse(header, out var timeout))
         {
             GrpcServerLog.InvalidTimeout(Logger, header);
-            return;
+            return null;
         }
 
         var now = DateTime.UtcNow;
         Deadline = timeout >= DateTime.MaxValue - now ? DateTime.MaxValue : now + timeout;
-        if (timeout.TotalMilliseconds >= int.MaxValue)
-        {
-            return; // Over ~24.8 days: longer than any timer; the deadline is reported but not enforced.
-        }
-
-        _cancellation.Token.Register(static state => ((ServerCall)state!).OnCancelled(), this);
-        _cancellation.CancelAfter(timeout);
-    }
-
-    private void OnCancelled()
-    {
-        if (!Http.RequestAborted.IsCancellationRequested)
-        {
-            _deadlineExceeded = true;
-        }
+        // Over ~24.8 days is longer than any timer: the deadline is reported but not enforced.
+        return timeout.TotalMilliseconds >= int.MaxValue ? null : timeout;
     }
 
     private static Metadata? Merge(Metadata first, Metadata? second)
