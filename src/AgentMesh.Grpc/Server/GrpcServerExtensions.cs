@@ -27,6 +27,7 @@ public static class GrpcServerExtensions
         }
 
         services.TryAddSingleton<GrpcServiceRegistry>();
+        services.TryAddSingleton<ActiveCallCounter>();
         services.TryAddEnumerable(
             Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<IStartupFilter, UnimplementedStartupFilter>());
         return services;

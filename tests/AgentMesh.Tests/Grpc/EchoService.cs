@@ -8,6 +8,8 @@ namespace AgentMesh.Tests.Grpc;
 /// <summary>Where <see cref="EchoService"/> reports how a handler ended, keyed by <c>probe_key</c>.</summary>
 public sealed class EchoProbe
 {
+    private const string WaitingSuffix = "/waiting";
+
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _outcomes = new();
 
     public void Report(string key, string outcome)
@@ -19,6 +21,12 @@ public sealed class EchoProbe
     }
 
     public Task<string> OutcomeAsync(string key) => Slot(key).Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+    /// <summary>Marks that the handler of <paramref name="key"/> started its delay (it now waits on its token).</summary>
+    public void ReportWaiting(string key) => Report(key.Length > 0 ? key + WaitingSuffix : key, "waiting");
+
+    /// <summary>Completes once the handler of <paramref name="key"/> is inside its delay.</summary>
+    public Task WaitingAsync(string key) => Slot(key + WaitingSuffix).Task.WaitAsync(TimeSpan.FromSeconds(30));
 
     private TaskCompletionSource<string> Slot(string key)
         => _outcomes.GetOrAdd(key, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -78,6 +86,7 @@ public sealed class EchoService(EchoProbe probe)
         EchoMetadata(context);
         if (request.DelayMs > 0)
         {
+            probe.ReportWaiting(request.ProbeKey);
             try
             {
                 if (request.Message == "wait-on-token")

@@ -5,6 +5,7 @@ using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AgentMesh.Grpc.Internal.Server;
@@ -18,6 +19,7 @@ internal sealed class ServerCall : IDisposable
     private readonly CancellationTokenSource _cancellation;
     private readonly CancellationTokenSource? _deadline;
     private readonly MessageReader _reader;
+    private readonly ActiveCallCounter _activeCalls;
 
     public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger)
     {
@@ -42,6 +44,8 @@ internal sealed class ServerCall : IDisposable
         _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize,
             http.Request.Headers[GrpcHeaders.Encoding].ToString());
         Context = new HttpServerCallContext(this);
+        _activeCalls = http.RequestServices.GetRequiredService<ActiveCallCounter>();
+        _activeCalls.Increment();
     }
 
     public HttpContext Http { get; }
@@ -167,6 +171,7 @@ internal sealed class ServerCall : IDisposable
     {
         _cancellation.Dispose();
         _deadline?.Dispose();
+        _activeCalls.Decrement();
     }
 
     /// <summary>
