@@ -79,12 +79,26 @@ internal sealed class MessageReader
         var payload = buffer.Slice(MessageFraming.HeaderSize, length);
         message = compressed switch
         {
-            0 => parser.ParseFrom(payload),
-            1 => parser.ParseFrom(Decompress(payload)),
+            0 => Deserialize(parser, payload),
+            1 => Deserialize(parser, new ReadOnlySequence<byte>(Decompress(payload))),
             _ => throw new RpcException(StatusCode.Internal, $"Invalid compressed flag {compressed} in message header."),
         };
         buffer = buffer.Slice(payload.End);
         return true;
+    }
+
+    /// <summary>Parses one message; INTERNAL when the bytes are not a valid <typeparamref name="T"/>.</summary>
+    private static T Deserialize<T>(MessageParser<T> parser, ReadOnlySequence<byte> payload)
+        where T : class, IMessage<T>
+    {
+        try
+        {
+            return parser.ParseFrom(payload);
+        }
+        catch (InvalidProtocolBufferException exception)
+        {
+            throw new RpcException(StatusCode.Internal, $"Failed to deserialize a {typeof(T).Name} message: {exception.Message}");
+        }
     }
 
     private void CheckSize(long length)
@@ -110,10 +124,22 @@ internal sealed class MessageReader
         using var output = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = gzip.Read(chunk, 0, chunk.Length)) > 0)
+        try
         {
-            output.Write(chunk, 0, read);
-            CheckSize(output.Length);
+            while ((read = gzip.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                output.Write(chunk, 0, read);
+                CheckSize(output.Length);
+            }
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new RpcException(StatusCode.Internal, $"Failed to decompress a gzip message: {exception.Message}");
+        }
+
+        if (!GzipTrailer.Matches(payload, output.Length))
+        {
+            throw new RpcException(StatusCode.Internal, "Failed to decompress a gzip message: it is truncated.");
         }
 
         return output.ToArray();
