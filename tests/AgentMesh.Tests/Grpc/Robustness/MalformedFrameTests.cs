@@ -43,7 +43,7 @@ public sealed class MalformedFrameTests(RobustnessServer fixture) : IClassFixtur
     public async Task A_connection_error_ends_the_connection_and_cancels_its_calls(string breaker)
     {
         await using var connection = await fixture.ConnectAsync();
-        var (call, key) = await StartWaitingCallAsync(connection);
+        var (call, key) = await fixture.StartWaitingCallAsync(connection, RawGrpc.Duplex);
 
         await connection.SendRawAsync(ConnectionBreakers[breaker](call.Id));
         var goAway = await connection.GoAwayReceived.WaitAsync(EchoMethods.WaitLimit);
@@ -196,7 +196,7 @@ public sealed class MalformedFrameTests(RobustnessServer fixture) : IClassFixtur
     public async Task A_frame_cut_off_by_a_vanishing_client_leaves_no_call_behind()
     {
         var connection = await fixture.ConnectAsync();
-        var (call, key) = await StartWaitingCallAsync(connection);
+        var (call, key) = await fixture.StartWaitingCallAsync(connection, RawGrpc.Duplex);
 
         // A DATA frame that announces 1000 bytes, of which 10 arrive before the client vanishes.
         await connection.SendRawAsync(Http2Frames.Data(call.Id, new byte[10], false).Encode(declaredLength: 1000));
@@ -205,15 +205,5 @@ public sealed class MalformedFrameTests(RobustnessServer fixture) : IClassFixtur
 
         Assert.StartsWith("cancelled", await fixture.Server.Probe.OutcomeAsync(key));
         await fixture.AssertHealthyAsync();
-    }
-
-    /// <summary>Starts a duplex call whose handler waits on its token; returns once the handler waits.</summary>
-    private async Task<(Http2Stream Stream, string ProbeKey)> StartWaitingCallAsync(Http2Connection connection)
-    {
-        var key = Guid.NewGuid().ToString();
-        var stream = await connection.StartStreamAsync(RawGrpc.Headers(connection, RawGrpc.Duplex), endStream: false);
-        await connection.SendDataAsync(stream.Id, RawGrpc.Message(new EchoRequest { DelayMs = 60_000, ProbeKey = key }), endStream: false);
-        await fixture.Server.Probe.WaitingAsync(key);
-        return (stream, key);
     }
 }

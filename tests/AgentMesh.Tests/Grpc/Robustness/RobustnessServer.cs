@@ -41,6 +41,20 @@ public sealed class RobustnessServer : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Starts a call of <paramref name="path"/> whose handler waits on its token (after one reply for
+    /// server streaming; with the request stream still open for duplex); returns once it waits.
+    /// </summary>
+    public async Task<(Http2Stream Stream, string ProbeKey)> StartWaitingCallAsync(Http2Connection connection, string path)
+    {
+        var key = Guid.NewGuid().ToString();
+        var stream = await connection.StartStreamAsync(RawGrpc.Headers(connection, path), endStream: false);
+        await connection.SendDataAsync(stream.Id, RawGrpc.Message(new EchoRequest { Count = 2, DelayMs = 60_000, ProbeKey = key }),
+            endStream: path != RawGrpc.Duplex);
+        await Server.Probe.WaitingAsync(key);
+        return (stream, key);
+    }
+
     /// <summary>Waits (bounded) until the server has no call in flight; fails naming how many are left.</summary>
     public async Task AssertNoCallsInFlightAsync()
     {
