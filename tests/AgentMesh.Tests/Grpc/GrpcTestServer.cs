@@ -82,6 +82,7 @@ public sealed class LogCapture : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => owner.Entries.Enqueue((category, logLevel, eventId, formatter(state, exception)));
+            => owner.Entries.Enqueue((category, logLevel, eventId,
+                exception is null ? formatter(state, exception) : $"{formatter(state, exception)} {exception}"));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using AgentMesh.Grpc.Internal.Wire;
 using AgentMesh.Grpc.Server;
 using Google.Protobuf;
@@ -20,6 +21,7 @@ internal sealed class ServerCall : IDisposable
     private readonly CancellationTokenSource? _deadline;
     private readonly MessageReader _reader;
     private readonly ActiveCallCounter _activeCalls;
+    private bool _requestStreamBroken;
 
     public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger)
     {
@@ -76,18 +78,33 @@ internal sealed class ServerCall : IDisposable
         }
     }
 
-    /// <summary>The next request message, or null at the end of the request stream.</summary>
-    public ValueTask<T?> ReadMessageAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next request message, or null at the end of the request stream. Throws
+    /// <see cref="OperationCanceledException"/> when the client reset the stream or the connection dropped.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<T?> ReadMessageAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken)
         where T : class, IMessage<T>
-        => _reader.ReadAsync(parser, cancellationToken);
+    {
+        try
+        {
+            return await _reader.ReadAsync(parser, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException exception)
+        {
+            // Kestrel fails the body read at once, but signals RequestAborted a moment later on another thread.
+            _requestStreamBroken = true;
+            throw new OperationCanceledException("The client reset the request stream or closed the connection.", exception, CancellationToken);
+        }
+    }
 
     /// <summary>Reads the only request message of a unary or server-streaming call.</summary>
     public async Task<T> ReadSingleMessageAsync<T>(MessageParser<T> parser)
         where T : class, IMessage<T>
     {
-        var message = await _reader.ReadAsync(parser, CancellationToken).ConfigureAwait(false)
+        var message = await ReadMessageAsync(parser, CancellationToken).ConfigureAwait(false)
             ?? throw new RpcException(StatusCode.Internal, "The request has no message; this method expects exactly one.");
-        if (await _reader.ReadAsync(parser, CancellationToken).ConfigureAwait(false) is not null)
+        if (await ReadMessageAsync(parser, CancellationToken).ConfigureAwait(false) is not null)
         {
             throw new RpcException(StatusCode.Internal, "The request has more than one message; this method expects exactly one.");
         }
@@ -114,7 +131,7 @@ internal sealed class ServerCall : IDisposable
     /// <summary>Ends the call with <paramref name="status"/> and the context's response trailers.</summary>
     public async Task EndAsync(Status status, Metadata? extraTrailers = null)
     {
-        if (Http.RequestAborted.IsCancellationRequested)
+        if (ClientGone)
         {
             return;
         }
@@ -139,7 +156,7 @@ internal sealed class ServerCall : IDisposable
     /// <summary>Maps a handler failure to a status (see <see cref="GrpcServerOptions.EnableDetailedErrors"/>) and ends the call.</summary>
     public Task FailAsync(Exception exception)
     {
-        if (Http.RequestAborted.IsCancellationRequested)
+        if (ClientGone)
         {
             GrpcServerLog.CallCancelledByClient(Logger, Method);
             return Task.CompletedTask;
@@ -173,6 +190,9 @@ internal sealed class ServerCall : IDisposable
         _deadline?.Dispose();
         _activeCalls.Decrement();
     }
+
+    /// <summary>True once the client reset the stream or the connection dropped: nothing more can be sent.</summary>
+    private bool ClientGone => _requestStreamBroken || Http.RequestAborted.IsCancellationRequested;
 
     /// <summary>
     /// True once the deadline passed (and the client had not reset the stream first). Read from the

@@ -74,6 +74,33 @@ public sealed class DisconnectTests(RobustnessServer fixture) : IClassFixture<Ro
         await fixture.AssertHealthyAsync();
     }
 
+    [Theory]
+    [InlineData(RawGrpc.ClientStream)]
+    [InlineData(RawGrpc.Duplex)]
+    public async Task A_reset_that_fails_a_waiting_read_is_a_cancellation_not_a_handler_failure(string path)
+    {
+        // Kestrel fails the pending body read as soon as it sees the reset, and fires RequestAborted a
+        // moment later on another thread: the handler may fail first. That must still count as the
+        // client's cancellation (logged as Information), never as a handler error. A race, so: 30 times.
+        await using var connection = await fixture.ConnectAsync();
+        for (var i = 0; i < 30; i++)
+        {
+            var stream = await connection.StartStreamAsync(RawGrpc.Headers(connection, path), endStream: false);
+            await connection.SendDataAsync(stream.Id, RawGrpc.Message(new EchoRequest { Message = "then wait" }), endStream: false);
+            await fixture.WaitForCallsInFlightAsync(1);
+            if (path == RawGrpc.Duplex)
+            {
+                await stream.WaitForDataAsync(5).WaitAsync(EchoMethods.WaitLimit); // the echo: the handler reads again
+            }
+
+            await connection.ResetStreamAsync(stream.Id, Http2ErrorCode.Cancel);
+            await fixture.AssertNoCallsInFlightAsync();
+        }
+
+        await fixture.AssertServesAsync(connection);
+        await fixture.AssertHealthyAsync();
+    }
+
     [Fact]
     public async Task RST_STREAM_inside_a_client_stream_leaves_no_call_behind()
     {

@@ -162,7 +162,15 @@ public sealed class Http2Connection : IAsyncDisposable
     /// <summary>Closes the socket at once with a TCP reset (no GOAWAY, no FIN): a client that vanished.</summary>
     public void Abort()
     {
-        _socket.LingerState = new LingerOption(true, 0);
+        try
+        {
+            _socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // already closed
+        }
+
         _socket.Close();
     }
 

@@ -1,0 +1,148 @@
+using System.Net.Sockets;
+using AgentMesh.Grpc;
+using AgentMesh.Tests.Grpc.Protos;
+using AgentMesh.Tests.Grpc.Robustness.Http2;
+using Xunit;
+
+namespace AgentMesh.Tests.Grpc.Robustness.Hammer;
+
+/// <summary>
+/// Random traffic against one server over a small pool of raw connections: well-formed calls
+/// (which must get exactly their replies, or fail only at the transport level), mutated calls,
+/// calls left waiting, stream resets, random frames and vanishing clients. A connection that got a
+/// random frame is retired from the pool (its state is no longer known) and closed with the round.
+/// The sequence of actions follows from the seed of the <see cref="Random"/>.
+/// </summary>
+internal sealed class Hammer(string address, Random random)
+{
+    private readonly RandomInput _input = new(random);
+    private readonly Http2Connection?[] _pool = new Http2Connection?[4];
+    private readonly List<Http2Connection> _retired = [];
+    private readonly List<(Http2Connection Connection, Http2Stream Stream)> _started = [];
+
+    /// <summary>Well-formed calls that got their replies; the rest failed at the transport level.</summary>
+    public int ValidCallsServed { get; private set; }
+
+    public int ValidCalls { get; private set; }
+
+    public async Task RunAsync(int iterations)
+    {
+        for (var i = 0; i < iterations; i++)
+        {
+            var slot = random.Next(_pool.Length);
+            var connection = _pool[slot] ??= await Http2Connection.ConnectAsync(address);
+            try
+            {
+                await StepAsync(slot, connection);
+            }
+            catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException)
+            {
+                // The server closed this connection (as a random frame may make it do): use a new one.
+                Retire(slot);
+            }
+        }
+    }
+
+    /// <summary>Closes every connection, gracefully (GOAWAY, then FIN) or not (TCP reset), at random.</summary>
+    public async Task CloseAllAsync()
+    {
+        for (var slot = 0; slot < _pool.Length; slot++)
+        {
+            if (_pool[slot] is not null)
+            {
+                Retire(slot);
+            }
+        }
+
+        foreach (var connection in _retired)
+        {
+            if (random.Next(2) == 0)
+            {
+                connection.Abort();
+            }
+            else
+            {
+                try
+                {
+                    await connection.SendAsync(Http2Frames.GoAway(0, Http2ErrorCode.NoError));
+                }
+                catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException)
+                {
+                    // Already closed by the server.
+                }
+            }
+
+            await connection.DisposeAsync();
+        }
+
+        _retired.Clear();
+        _started.Clear();
+    }
+
+    private async Task StepAsync(int slot, Http2Connection connection)
+    {
+        switch (random.Next(100))
+        {
+            case < 35:
+                await ValidCallAsync(connection);
+                break;
+            case < 65:
+                _started.Add((connection, await SendAsync(connection, _input.Mutate(_input.ValidCall(connection)))));
+                break;
+            case < 72:
+                var waiting = RawGrpc.Headers(connection, random.Next(2) == 0 ? RawGrpc.Duplex : RawGrpc.ServerStream);
+                var request = RawGrpc.Message(new EchoRequest { Count = 2, DelayMs = 60_000 });
+                _started.Add((connection, await SendAsync(connection, new HammerCall("", waiting, request, 64, random.Next(2) == 0, null))));
+                break;
+            case < 84:
+                if (_started.Where(started => !started.Stream.Ended.IsCompleted).ToList() is { Count: > 0 } open)
+                {
+                    var (owner, stream) = open[random.Next(open.Count)];
+                    await owner.ResetStreamAsync(stream.Id, random.Next(4) == 0 ? (Http2ErrorCode)random.Next(16) : Http2ErrorCode.Cancel);
+                }
+
+                break;
+            case < 96:
+                await connection.SendRawAsync(_input.Frame(_started.LastOrDefault(started => started.Connection == connection).Stream?.Id ?? 1));
+                Retire(slot);
+                break;
+            default:
+                connection.Abort();
+                Retire(slot);
+                break;
+        }
+    }
+
+    private async Task ValidCallAsync(Http2Connection connection)
+    {
+        var call = _input.ValidCall(connection);
+        var stream = await SendAsync(connection, call);
+        await stream.EndedAsync();
+        ValidCalls++;
+        if (stream.Status() is not { } status)
+        {
+            return; // reset (e.g. REFUSED_STREAM) or the connection went away: never a wrong answer
+        }
+
+        Assert.True(status == StatusCode.OK, $"a well-formed call failed: {stream.Describe()}");
+        Assert.Equal(call.ExpectedReplies, stream.Messages(EchoReply.Parser).Select(reply => reply.Message).ToArray());
+        ValidCallsServed++;
+    }
+
+    private static async Task<Http2Stream> SendAsync(Http2Connection connection, HammerCall call)
+    {
+        var stream = await connection.StartStreamAsync(call.Headers, endStream: call.Body.Length == 0 && call.EndStream);
+        if (call.Body.Length > 0)
+        {
+            await connection.SendDataAsync(stream.Id, call.Body, call.EndStream, call.ChunkSize);
+        }
+
+        return stream;
+    }
+
+    private void Retire(int slot)
+    {
+        _retired.Add(_pool[slot]!);
+        _pool[slot] = null;
+    }
+}
