@@ -89,6 +89,7 @@ public sealed class MalformedFrameTests(RobustnessServer fixture) : IClassFixtur
         if (endsConnection)
         {
             Assert.Equal(Http2ErrorCode.ProtocolError, (await connection.GoAwayReceived.WaitAsync(EchoMethods.WaitLimit)).Code);
+            await connection.Closed.WaitAsync(EchoMethods.WaitLimit);
         }
         else
         {

@@ -13,12 +13,13 @@ namespace AgentMesh.Tests.Grpc.Robustness.Hammer;
 /// random frame is retired from the pool (its state is no longer known) and closed with the round.
 /// The sequence of actions follows from the seed of the <see cref="Random"/>.
 /// </summary>
-internal sealed class Hammer(string address, Random random)
+internal sealed class Hammer(string address, Random random, Func<string> serverState)
 {
     private readonly RandomInput _input = new(random);
     private readonly Http2Connection?[] _pool = new Http2Connection?[4];
     private readonly List<Http2Connection> _retired = [];
     private readonly List<(Http2Connection Connection, Http2Stream Stream)> _started = [];
+    private readonly Dictionary<Http2Connection, List<string>> _history = [];
 
     /// <summary>Well-formed calls that got their replies; the rest failed at the transport level.</summary>
     public int ValidCallsServed { get; private set; }
@@ -77,6 +78,7 @@ internal sealed class Hammer(string address, Random random)
 
         _retired.Clear();
         _started.Clear();
+        _history.Clear();
     }
 
     private async Task StepAsync(int slot, Http2Connection connection)
@@ -87,18 +89,23 @@ internal sealed class Hammer(string address, Random random)
                 await ValidCallAsync(connection);
                 break;
             case < 65:
-                _started.Add((connection, await SendAsync(connection, _input.Mutate(_input.ValidCall(connection)))));
+                var mutated = _input.Mutate(_input.ValidCall(connection));
+                Record(connection, $"mutated {Describe(mutated)}");
+                _started.Add((connection, await SendAsync(connection, mutated)));
                 break;
             case < 72:
                 var waiting = RawGrpc.Headers(connection, random.Next(2) == 0 ? RawGrpc.Duplex : RawGrpc.ServerStream);
                 var request = RawGrpc.Message(new EchoRequest { Count = 2, DelayMs = 60_000 });
+                Record(connection, "waiting call");
                 _started.Add((connection, await SendAsync(connection, new HammerCall("", waiting, request, 64, random.Next(2) == 0, null))));
                 break;
             case < 84:
                 if (_started.Where(started => !started.Stream.Ended.IsCompleted).ToList() is { Count: > 0 } open)
                 {
                     var (owner, stream) = open[random.Next(open.Count)];
-                    await owner.ResetStreamAsync(stream.Id, random.Next(4) == 0 ? (Http2ErrorCode)random.Next(16) : Http2ErrorCode.Cancel);
+                    var code = random.Next(4) == 0 ? (Http2ErrorCode)random.Next(16) : Http2ErrorCode.Cancel;
+                    Record(owner, $"RST_STREAM {code} on stream {stream.Id}");
+                    await owner.ResetStreamAsync(stream.Id, code);
                 }
 
                 break;
@@ -113,11 +120,37 @@ internal sealed class Hammer(string address, Random random)
         }
     }
 
+    private void Record(Http2Connection connection, string action)
+    {
+        if (!_history.TryGetValue(connection, out var history))
+        {
+            _history[connection] = history = [];
+        }
+
+        history.Add(action);
+    }
+
+    private static string Describe(HammerCall call)
+        => $"{call.Headers.FirstOrDefault(h => h.Name == ":path").Value} body={call.Body.Length} chunk={call.ChunkSize} end={call.EndStream} "
+           + string.Join(" ", call.Headers.Where(h => !h.Name.StartsWith(':')).Select(h => $"{h.Name}={h.Value}"));
+
     private async Task ValidCallAsync(Http2Connection connection)
     {
         var call = _input.ValidCall(connection);
         var stream = await SendAsync(connection, call);
-        await stream.EndedAsync();
+        Record(connection, $"valid {Describe(call)} on stream {stream.Id}");
+        try
+        {
+            await stream.EndedAsync();
+        }
+        catch (TimeoutException)
+        {
+            var headers = stream.ResponseHeaders.IsCompletedSuccessfully ? "headers" : "no headers";
+            var goAway = connection.GoAwayReceived.IsCompleted ? $"GOAWAY {connection.GoAwayReceived.Result}" : "no GOAWAY";
+            Assert.Fail($"a well-formed call never ended ({headers}, {stream.Data.Length} body bytes, {goAway}); "
+                + $"this connection's actions:\n{string.Join("\n", _history[connection])}\nserver: {serverState()}");
+        }
+
         ValidCalls++;
         if (stream.Status() is not { } status)
         {

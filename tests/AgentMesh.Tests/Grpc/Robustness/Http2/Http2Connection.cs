@@ -29,6 +29,7 @@ public sealed class Http2Connection : IAsyncDisposable
     private readonly Task _readLoop;
     private int _lastStreamId = -1;
     private long _lastPing;
+    private bool _closed;
 
     private Http2Connection(Socket socket, string authority)
     {
@@ -77,6 +78,11 @@ public sealed class Http2Connection : IAsyncDisposable
     {
         var stream = new Http2Stream(Interlocked.Add(ref _lastStreamId, 2));
         _streams[stream.Id] = stream;
+        if (Volatile.Read(ref _closed))
+        {
+            stream.OnConnectionClosed(); // the read loop already told every stream it knew of
+        }
+
         return stream;
     }
 
@@ -246,6 +252,7 @@ public sealed class Http2Connection : IAsyncDisposable
         }
         finally
         {
+            Volatile.Write(ref _closed, true);
             foreach (var stream in _streams.Values)
             {
                 stream.OnConnectionClosed();
