@@ -79,13 +79,19 @@ public sealed class RobustnessServer : IAsyncLifetime
         Assert.Equal(count, Server.ActiveCalls);
     }
 
-    /// <summary>Takes every log entry captured so far and fails on any at Error or above.</summary>
+    /// <summary>
+    /// Error-level events that are a correct answer to abusive input: Kestrel drops a connection whose
+    /// client resets streams faster than it can clear them out, and logs that as an error.
+    /// </summary>
+    private static readonly HashSet<string> ExpectedErrors = ["Http2QueueOperationsExceeded"];
+
+    /// <summary>Takes every log entry captured so far and fails on any at Error or above (but <see cref="ExpectedErrors"/>).</summary>
     public void AssertNoErrorLogs()
     {
         var errors = new List<string>();
         while (Server.Logs.Entries.TryDequeue(out var entry))
         {
-            if (entry.Level >= LogLevel.Error)
+            if (entry.Level >= LogLevel.Error && !ExpectedErrors.Contains(entry.EventId.Name ?? ""))
             {
                 errors.Add($"{entry.Category} [{entry.EventId}]: {entry.Message}");
             }

@@ -164,7 +164,7 @@ internal sealed class Hammer(string address, Random random, Func<string> serverS
 
     private static async Task<Http2Stream> SendAsync(Http2Connection connection, HammerCall call)
     {
-        var stream = await connection.StartStreamAsync(call.Headers, endStream: call.Body.Length == 0 && call.EndStream);
+        var stream = await connection.StartStreamAsync(call.Headers, endStream: call.Body.Length == 0 && call.EndStream, fragmentSize: call.ChunkSize);
         if (call.Body.Length > 0)
         {
             await connection.SendDataAsync(stream.Id, call.Body, call.EndStream, call.ChunkSize);

@@ -220,7 +220,7 @@ public sealed class Http2Connection : IAsyncDisposable
                         break;
                     case FrameType.Settings when !frame.Flags.HasFlag(FrameFlags.Ack):
                         _settings.TrySetResult(ParseSettings(frame.Payload));
-                        await SendAsync(Http2Frames.SettingsAck());
+                        Reply(Http2Frames.SettingsAck());
                         break;
                     case FrameType.Ping when frame.Flags.HasFlag(FrameFlags.Ack):
                         if (_pings.TryRemove(BinaryPrimitives.ReadUInt64BigEndian(frame.Payload), out var ping))
@@ -230,7 +230,7 @@ public sealed class Http2Connection : IAsyncDisposable
 
                         break;
                     case FrameType.Ping:
-                        await SendAsync(new Http2Frame(FrameType.Ping, FrameFlags.Ack, 0, frame.Payload));
+                        Reply(new Http2Frame(FrameType.Ping, FrameFlags.Ack, 0, frame.Payload));
                         break;
                     case FrameType.GoAway:
                         _goAway.TrySetResult((BinaryPrimitives.ReadInt32BigEndian(frame.Payload) & int.MaxValue,
@@ -265,6 +265,25 @@ public sealed class Http2Connection : IAsyncDisposable
 
             _settings.TrySetException(new IOException("The connection closed before the server's SETTINGS arrived."));
             _ = _settings.Task.Exception; // observed: most tests never ask for the settings
+        }
+    }
+
+    /// <summary>
+    /// Acknowledges a control frame without holding up the read loop: a reader that waits for the
+    /// write lock while a large write waits for a server that waits for its own output to be read
+    /// would deadlock the connection.
+    /// </summary>
+    private void Reply(Http2Frame frame) => _ = ReplyAsync(frame);
+
+    private async Task ReplyAsync(Http2Frame frame)
+    {
+        try
+        {
+            await SendAsync(frame);
+        }
+        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException)
+        {
+            // The connection is gone; nothing to acknowledge.
         }
     }
 
