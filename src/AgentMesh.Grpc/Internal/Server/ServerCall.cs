@@ -178,7 +178,7 @@ internal sealed class ServerCall : IDisposable
 
         var trailers = Merge(Context.ResponseTrailers, extraTrailers);
         GrpcServerLog.CallEndedWithStatus(Logger, Method, status.StatusCode, status.Detail);
-        if (!Http.Response.HasStarted)
+        if (!_headersPrepared && !Http.Response.HasStarted)
         {
             TrailersOnlyResponse.Write(Http.Response, status, trailers);
             return;
