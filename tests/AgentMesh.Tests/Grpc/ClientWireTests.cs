@@ -76,9 +76,7 @@ public sealed class ClientWireTests
                 await http.Response.Body.WriteAsync(GrpcFrames.Frame(new EchoReply { Message = "orphan" }));
             }
         });
-        using var channel = GrpcChannel.ForAddress(server.Address);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(Unary, new EchoRequest()).WaitAsync(WaitLimit));
+        var error = await server.FailingUnaryAsync();
 
         Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.Contains("grpc-status", error.Status.Detail);
@@ -102,9 +100,7 @@ public sealed class ClientWireTests
             http.Response.ContentType = "text/plain";
             return http.Response.WriteAsync("proxy says no");
         });
-        using var channel = GrpcChannel.ForAddress(server.Address);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(Unary, new EchoRequest()).WaitAsync(WaitLimit));
+        var error = await server.FailingUnaryAsync();
 
         Assert.Equal(expected, error.StatusCode);
         Assert.Contains(httpStatus.ToString(), error.Status.Detail);
@@ -121,9 +117,7 @@ public sealed class ClientWireTests
             http.Response.Headers["grpc-message"] = "not now";
             return Task.CompletedTask;
         });
-        using var channel = GrpcChannel.ForAddress(server.Address);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(Unary, new EchoRequest()).WaitAsync(WaitLimit));
+        var error = await server.FailingUnaryAsync();
 
         Assert.Equal(new Status(StatusCode.FailedPrecondition, "not now"), error.Status);
     }
@@ -136,9 +130,7 @@ public sealed class ClientWireTests
             http.Response.ContentType = "text/html";
             return http.Response.WriteAsync("<html></html>");
         });
-        using var channel = GrpcChannel.ForAddress(server.Address);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(Unary, new EchoRequest()).WaitAsync(WaitLimit));
+        var error = await server.FailingUnaryAsync();
 
         Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.Contains("text/html", error.Status.Detail);
@@ -148,9 +140,7 @@ public sealed class ClientWireTests
     public async Task Malformed_grpc_message_is_decoded_leniently()
     {
         await using var server = await RawHttp2Server.StartAsync(http => TrailersOnlyAsync(http, "5", "bad %zz %E2%82 100%"));
-        using var channel = GrpcChannel.ForAddress(server.Address);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(Unary, new EchoRequest()).WaitAsync(WaitLimit));
+        var error = await server.FailingUnaryAsync();
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.StartsWith("bad %zz ", error.Status.Detail);
@@ -216,9 +206,7 @@ public sealed class ClientWireTests
 
             return ReplyAsync(http, GrpcFrames.GzipFrame(new EchoReply { Message = "x" }));
         });
-        using var channel = GrpcChannel.ForAddress(server.Address);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(Unary, new EchoRequest()).WaitAsync(WaitLimit));
+        var error = await server.FailingUnaryAsync();
 
         Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.Contains(detail, error.Status.Detail);
@@ -233,9 +221,7 @@ public sealed class ClientWireTests
             http.Response.Headers["grpc-encoding"] = "gzip";
             return ReplyAsync(http, bomb);
         });
-        using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 });
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(Unary, new EchoRequest()).WaitAsync(WaitLimit));
+        var error = await server.FailingUnaryAsync(new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 });
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         Assert.Contains("65536", error.Status.Detail);

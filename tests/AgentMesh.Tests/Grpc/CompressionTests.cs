@@ -10,24 +10,9 @@ using static AgentMesh.Tests.Grpc.RawGrpcClient;
 namespace AgentMesh.Tests.Grpc;
 
 /// <summary>Message compression (grpc/doc/compression.md): our client and server, and the exact frames a raw client sees.</summary>
-public sealed class CompressionTests : IAsyncLifetime
+public sealed class CompressionTests : RawEchoServerTests
 {
     private static readonly ByteString Zeros = ByteString.CopyFrom(new byte[64 * 1024]);
-
-    private GrpcTestServer _server = null!;
-    private RawGrpcClient _raw = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await GrpcTestServer.StartAsync();
-        _raw = new RawGrpcClient(_server.Address);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _raw.Dispose();
-        await _server.DisposeAsync();
-    }
 
     [Theory]
     [InlineData(null, null, false)]
@@ -36,7 +21,7 @@ public sealed class CompressionTests : IAsyncLifetime
     [InlineData("gzip", "identity", false)]
     public async Task Request_compression_follows_the_call_then_the_channel_default(string? channelDefault, string? perCall, bool compressed)
     {
-        using var channel = GrpcChannel.ForAddress(_server.Address, new GrpcChannelOptions { CompressionEncoding = channelDefault });
+        using var channel = GrpcChannel.ForAddress(Server.Address, new GrpcChannelOptions { CompressionEncoding = channelDefault });
 
         var reply = await channel.UnaryAsync(Unary, new EchoRequest { Message = "m", Payload = Zeros },
             new CallOptions(CompressionEncoding: perCall)).WaitAsync(WaitLimit);
@@ -48,7 +33,7 @@ public sealed class CompressionTests : IAsyncLifetime
     [Fact]
     public async Task NoCompress_sends_single_messages_uncompressed_in_a_gzip_call()
     {
-        using var channel = GrpcChannel.ForAddress(_server.Address);
+        using var channel = GrpcChannel.ForAddress(Server.Address);
         var noCompress = new WriteOptions(WriteFlags.NoCompress);
 
         var unary = await channel.UnaryAsync(Unary, new EchoRequest { Payload = Zeros },
@@ -69,14 +54,14 @@ public sealed class CompressionTests : IAsyncLifetime
     [Fact]
     public async Task Buffered_writes_arrive_when_the_stream_moves_on()
     {
-        using var channel = GrpcChannel.ForAddress(_server.Address);
+        using var channel = GrpcChannel.ForAddress(Server.Address);
         using var call = channel.ClientStreaming(ClientStream, new CallOptions(WriteOptions: new WriteOptions(WriteFlags.BufferHint)));
         await call.RequestStream.WriteAsync(new EchoRequest { Message = "a" }).WaitAsync(WaitLimit);
         await call.RequestStream.WriteAsync(new EchoRequest { Message = "b" }).WaitAsync(WaitLimit);
         await call.RequestStream.CompleteAsync();
         Assert.Equal("a,b", (await call.ResponseAsync.WaitAsync(WaitLimit)).Message);
 
-        using var response = await _raw.SendAsync("/agentmesh.test.Echo/ServerStream",
+        using var response = await Raw.SendAsync("/agentmesh.test.Echo/ServerStream",
             new ByteArrayContent(GrpcFrames.Frame(new EchoRequest { Message = "r", Count = 3, BufferReplies = true })));
         var frames = GrpcFrames.Split(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(new[] { 0, 1, 2 }, frames.Select(f => EchoReply.Parser.ParseFrom(f.Message).Index));
@@ -93,7 +78,7 @@ public sealed class CompressionTests : IAsyncLifetime
         var headers = acceptEncoding is null ? null : new Dictionary<string, string> { ["grpc-accept-encoding"] = acceptEncoding };
         var request = new EchoRequest { Message = "r", Count = 2, ResponseCompression = "gzip", AlternateNoCompress = true, Payload = Zeros };
 
-        using var response = await _raw.SendAsync("/agentmesh.test.Echo/ServerStream", new ByteArrayContent(GrpcFrames.Frame(request)),
+        using var response = await Raw.SendAsync("/agentmesh.test.Echo/ServerStream", new ByteArrayContent(GrpcFrames.Frame(request)),
             headers: headers);
         var frames = GrpcFrames.Split(await response.Content.ReadAsByteArrayAsync());
 
@@ -120,7 +105,7 @@ public sealed class CompressionTests : IAsyncLifetime
     [Fact]
     public async Task Our_client_reads_compressed_responses_and_a_unary_call_shows_headers_and_trailers()
     {
-        using var channel = GrpcChannel.ForAddress(_server.Address);
+        using var channel = GrpcChannel.ForAddress(Server.Address);
         var headers = new Metadata { { "x-send-header", "h1" }, { "x-user", "u" } };
 
         using var call = channel.Unary(Unary, new EchoRequest { Payload = Zeros, ResponseCompression = "gzip" }, new CallOptions(headers));
@@ -136,7 +121,7 @@ public sealed class CompressionTests : IAsyncLifetime
     [Fact]
     public async Task Unsupported_request_encoding_is_UNIMPLEMENTED_listing_the_supported_ones()
     {
-        using var response = await _raw.SendAsync("/agentmesh.test.Echo/Unary", new ByteArrayContent(GrpcFrames.GzipFrame(new EchoRequest())),
+        using var response = await Raw.SendAsync("/agentmesh.test.Echo/Unary", new ByteArrayContent(GrpcFrames.GzipFrame(new EchoRequest())),
             headers: new() { ["grpc-encoding"] = "br" });
 
         Assert.Equal("12", Header(response.Headers, "grpc-status"));
@@ -150,7 +135,7 @@ public sealed class CompressionTests : IAsyncLifetime
     public async Task Compressed_flag_without_a_grpc_encoding_is_INTERNAL(string? encoding)
     {
         var headers = encoding is null ? null : new Dictionary<string, string> { ["grpc-encoding"] = encoding };
-        using var response = await _raw.SendAsync("/agentmesh.test.Echo/Unary", new ByteArrayContent(GrpcFrames.GzipFrame(new EchoRequest())),
+        using var response = await Raw.SendAsync("/agentmesh.test.Echo/Unary", new ByteArrayContent(GrpcFrames.GzipFrame(new EchoRequest())),
             headers: headers);
 
         Assert.Equal("13", Header(response.Headers, "grpc-status"));
@@ -163,20 +148,20 @@ public sealed class CompressionTests : IAsyncLifetime
         var bomb = GrpcFrames.GzipFrame(new EchoRequest { Payload = ByteString.CopyFrom(new byte[16 * 1024 * 1024]) });
         Assert.True(bomb.Length < 64 * 1024);
 
-        using var response = await _raw.SendAsync("/agentmesh.test.Echo/Unary", new ByteArrayContent(bomb),
+        using var response = await Raw.SendAsync("/agentmesh.test.Echo/Unary", new ByteArrayContent(bomb),
             headers: new() { ["grpc-encoding"] = "gzip" });
 
         Assert.Equal("8", Header(response.Headers, "grpc-status"));
         var detail = Uri.UnescapeDataString(Header(response.Headers, "grpc-message")!);
         Assert.Contains("4194304", detail);
         Assert.Contains((bomb.Length - 5).ToString(), detail);
-        Assert.DoesNotContain(_server.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.DoesNotContain(Server.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
     [Fact]
     public async Task Corrupt_gzip_payload_is_INTERNAL()
     {
-        using var response = await _raw.SendAsync("/agentmesh.test.Echo/Unary", new ByteArrayContent(GrpcFrames.Frame(new byte[] { 1, 2, 3, 4, 5, 6 }, flag: 1)),
+        using var response = await Raw.SendAsync("/agentmesh.test.Echo/Unary", new ByteArrayContent(GrpcFrames.Frame(new byte[] { 1, 2, 3, 4, 5, 6 }, flag: 1)),
             headers: new() { ["grpc-encoding"] = "gzip" });
 
         Assert.Equal("13", Header(response.Headers, "grpc-status"));
@@ -188,14 +173,14 @@ public sealed class CompressionTests : IAsyncLifetime
         Assert.Contains("CompressionEncoding", Assert.Throws<ArgumentException>(() => new GrpcChannelOptions { CompressionEncoding = "br" }).Message);
         Assert.Contains("ResponseCompressionEncoding",
             Assert.Throws<ArgumentException>(() => new GrpcServerOptions { ResponseCompressionEncoding = "deflate" }).Message);
-        using var channel = GrpcChannel.ForAddress(_server.Address);
+        using var channel = GrpcChannel.ForAddress(Server.Address);
         Assert.Throws<ArgumentException>(() => channel.Unary(Unary, new EchoRequest(), new CallOptions(CompressionEncoding: "br")));
     }
 
     [Fact]
     public void A_method_is_called_only_in_its_own_form()
     {
-        using var channel = GrpcChannel.ForAddress(_server.Address);
+        using var channel = GrpcChannel.ForAddress(Server.Address);
 
         var error = Assert.Throws<ArgumentException>(() => channel.Unary(ServerStream, new EchoRequest()));
 

@@ -1,5 +1,8 @@
 using System.Net;
+using AgentMesh.Grpc;
+using AgentMesh.Grpc.Client;
 using AgentMesh.Grpc.Server;
+using AgentMesh.Tests.Grpc.Protos;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Xunit;
 
 namespace AgentMesh.Tests.Grpc;
 
@@ -37,6 +41,13 @@ public sealed class RawHttp2Server : IAsyncDisposable
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new RawHttp2Server(app, address.Replace("[::]", "127.0.0.1"));
+    }
+
+    /// <summary>Makes a unary Echo call with our client, which must fail, and returns its <see cref="RpcException"/>.</summary>
+    public async Task<RpcException> FailingUnaryAsync(GrpcChannelOptions? options = null)
+    {
+        using var channel = GrpcChannel.ForAddress(Address, options);
+        return await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(EchoMethods.Unary, new EchoRequest()).WaitAsync(EchoMethods.WaitLimit));
     }
 
     public async ValueTask DisposeAsync()

@@ -57,9 +57,7 @@ public sealed class ResetMappingTests
             http.Features.GetRequiredFeature<IHttpResetFeature>().Reset(code);
             return Task.CompletedTask;
         });
-        using var channel = GrpcChannel.ForAddress(server.Address);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(Unary, new EchoRequest()).WaitAsync(WaitLimit));
+        var error = await server.FailingUnaryAsync();
 
         Assert.Equal(expected, error.StatusCode);
     }
@@ -73,9 +71,7 @@ public sealed class ResetMappingTests
             await http.Response.Body.FlushAsync();
             http.Abort();
         });
-        using var channel = GrpcChannel.ForAddress(server.Address);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(Unary, new EchoRequest()).WaitAsync(WaitLimit));
+        var error = await server.FailingUnaryAsync();
 
         Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.Contains("INTERNAL_ERROR", error.Status.Detail);

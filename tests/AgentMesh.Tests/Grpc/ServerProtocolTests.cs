@@ -11,23 +11,8 @@ using static AgentMesh.Tests.Grpc.RawGrpcClient;
 namespace AgentMesh.Tests.Grpc;
 
 /// <summary>The server's wire behaviour, seen by a raw HTTP/2 client (no gRPC client in between).</summary>
-public sealed class ServerProtocolTests : IAsyncLifetime
+public sealed class ServerProtocolTests : RawEchoServerTests
 {
-    private GrpcTestServer _server = null!;
-    private RawGrpcClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await GrpcTestServer.StartAsync();
-        _client = new RawGrpcClient(_server.Address);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Non_grpc_content_type_is_HTTP_415()
     {
@@ -97,7 +82,7 @@ public sealed class ServerProtocolTests : IAsyncLifetime
             extraHeaders: new() { ["grpc-timeout"] = "200m" });
 
         Assert.Equal("4", Header(response.Headers, "grpc-status"));
-        Assert.Equal("cancelled deadline-set=True", await _server.Probe.OutcomeAsync(request.ProbeKey));
+        Assert.Equal("cancelled deadline-set=True", await Server.Probe.OutcomeAsync(request.ProbeKey));
     }
 
     [Fact]
@@ -108,7 +93,7 @@ public sealed class ServerProtocolTests : IAsyncLifetime
             extraHeaders: new() { ["grpc-timeout"] = "200m" });
 
         Assert.Equal("4", Header(response.Headers, "grpc-status"));
-        Assert.Equal("cancelled deadline-set=True", await _server.Probe.OutcomeAsync(request.ProbeKey));
+        Assert.Equal("cancelled deadline-set=True", await Server.Probe.OutcomeAsync(request.ProbeKey));
     }
 
     [Theory]
@@ -149,7 +134,7 @@ public sealed class ServerProtocolTests : IAsyncLifetime
             extraHeaders: new() { ["grpc-timeout"] = timeout });
 
         Assert.Equal("4", Header(response.Headers, "grpc-status"));
-        Assert.Equal("cancelled deadline-set=True", await _server.Probe.OutcomeAsync(request.ProbeKey));
+        Assert.Equal("cancelled deadline-set=True", await Server.Probe.OutcomeAsync(request.ProbeKey));
     }
 
     [Theory]
@@ -169,7 +154,7 @@ public sealed class ServerProtocolTests : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> SendAsync(string path, HttpContent content, string contentType = "application/grpc",
-        Dictionary<string, string>? extraHeaders = null) => _client.SendAsync(path, content, contentType, extraHeaders);
+        Dictionary<string, string>? extraHeaders = null) => Raw.SendAsync(path, content, contentType, extraHeaders);
 
     private static ByteArrayContent Frame(IMessage message) => new(GrpcFrames.Frame(message));
 
