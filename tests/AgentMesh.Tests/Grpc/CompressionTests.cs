@@ -158,13 +158,21 @@ public sealed class CompressionTests : RawEchoServerTests
         Assert.DoesNotContain(Server.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
-    [Fact]
-    public async Task Corrupt_gzip_payload_is_INTERNAL()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Corrupt_or_truncated_gzip_payload_is_INTERNAL(bool truncated)
     {
-        using var response = await Raw.SendAsync("/agentmesh.test.Echo/Unary", new ByteArrayContent(GrpcFrames.Frame(new byte[] { 1, 2, 3, 4, 5, 6 }, flag: 1)),
+        var random = new byte[4096];
+        new Random(7).NextBytes(random);
+        var gzip = GrpcFrames.Gzip(new EchoRequest { Payload = ByteString.CopyFrom(random) }.ToByteArray());
+        var payload = truncated ? gzip[..(gzip.Length / 2)] : new byte[] { 1, 2, 3, 4, 5, 6 };
+
+        using var response = await Raw.SendAsync("/agentmesh.test.Echo/Unary", new ByteArrayContent(GrpcFrames.Frame(payload, flag: 1)),
             headers: new() { ["grpc-encoding"] = "gzip" });
 
         Assert.Equal("13", Header(response.Headers, "grpc-status"));
+        Assert.Contains("decompress", Uri.UnescapeDataString(Header(response.Headers, "grpc-message")!));
     }
 
     [Fact]

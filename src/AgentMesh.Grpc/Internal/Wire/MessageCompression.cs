@@ -61,7 +61,7 @@ internal static class MessageCompression
     /// Inflates a gzip payload, read in place from <paramref name="payload"/>, into a buffer rented
     /// from <see cref="ArrayPool{T}.Shared"/> (the caller returns it); <paramref name="length"/> is
     /// the decompressed size. Throws <see cref="RpcException"/>: RESOURCE_EXHAUSTED once the output
-    /// exceeds <paramref name="maxSize"/> (null: unlimited), INTERNAL when the payload is not gzip.
+    /// exceeds <paramref name="maxSize"/> (null: unlimited), INTERNAL when the payload is not gzip or is cut short.
     /// </summary>
     public static byte[] Decompress(ReadOnlySequence<byte> payload, int? maxSize, out int length)
     {
@@ -81,7 +81,9 @@ internal static class MessageCompression
                 var read = gzip.Read(buffer, length, buffer.Length - length);
                 if (read == 0)
                 {
-                    return buffer;
+                    return GzipTrailer.Matches(payload, length)
+                        ? buffer
+                        : throw new RpcException(StatusCode.Internal, "Could not decompress a gzip message: it is truncated.");
                 }
 
                 length += read;
