@@ -27,4 +27,13 @@ internal static partial class GrpcServerLog
 
     [LoggerMessage(7, LogLevel.Information, "gRPC call {Method} was cancelled by the server.")]
     public static partial void CallCancelledByServer(ILogger logger, string method);
+
+    [LoggerMessage(8, LogLevel.Information, "gRPC server is shutting down: new calls are refused, calls in flight have {Timeout} to finish.")]
+    public static partial void DrainStarted(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(9, LogLevel.Debug, "gRPC call {Method} refused: the server is shutting down.")]
+    public static partial void RefusedWhileDraining(ILogger logger, string method);
+
+    [LoggerMessage(10, LogLevel.Warning, "gRPC call {Method} was cancelled: it did not finish within the shutdown drain timeout.")]
+    public static partial void CancelledByDrain(ILogger logger, string method);
 }

@@ -18,25 +18,27 @@ internal sealed class ServerCall : IDisposable
     private readonly CancellationTokenSource _cancellation;
     private readonly CancellationTokenSource? _deadline;
     private readonly MessageReader _reader;
+    private readonly CancellationToken _drainExpired;
 
-    public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger)
+    public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger, CancellationToken drainExpired)
     {
         Http = http;
         Method = method;
         Options = options;
         Logger = logger;
         Deadline = DateTime.MaxValue;
+        _drainExpired = drainExpired;
         var timeoutHeader = http.Request.Headers[GrpcHeaders.Timeout].ToString();
         var timeout = timeoutHeader.Length > 0 ? ParseDeadline(timeoutHeader) : null;
         if (timeout is { } enforced)
         {
             _deadline = new CancellationTokenSource();
-            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _deadline.Token);
+            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _deadline.Token, drainExpired);
             _deadline.CancelAfter(enforced);
         }
         else
         {
-            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, drainExpired);
         }
 
         _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize,
@@ -145,6 +147,12 @@ internal sealed class ServerCall : IDisposable
         {
             GrpcServerLog.DeadlineExceeded(Logger, Method, Deadline);
             return EndAsync(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
+        }
+
+        if (_drainExpired.IsCancellationRequested && exception is OperationCanceledException)
+        {
+            GrpcServerLog.CancelledByDrain(Logger, Method);
+            return EndAsync(new Status(StatusCode.Unavailable, "The server is shutting down; the call did not finish within the shutdown drain timeout."));
         }
 
         switch (exception)
