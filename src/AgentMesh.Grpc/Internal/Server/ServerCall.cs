@@ -15,7 +15,10 @@ namespace AgentMesh.Grpc.Internal.Server;
 /// </summary>
 internal sealed class ServerCall : IDisposable
 {
-    private readonly CancellationTokenSource _cancellation;
+    /// <summary>The token source of every call that has ended: cancelled, never disposed.</summary>
+    private static readonly CancellationTokenSource Ended = new(TimeSpan.Zero);
+
+    private CancellationTokenSource? _cancellation;
     private readonly CancellationTokenSource? _deadline;
     private readonly MessageReader _reader;
     private readonly CancellationToken _drainExpired;
@@ -36,10 +39,6 @@ internal sealed class ServerCall : IDisposable
             _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _deadline.Token, drainExpired);
             _deadline.CancelAfter(enforced);
         }
-        else
-        {
-            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, drainExpired);
-        }
 
         _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize,
             http.Request.Headers[GrpcHeaders.Encoding].ToString());
@@ -56,7 +55,11 @@ internal sealed class ServerCall : IDisposable
 
     public DateTime Deadline { get; private set; }
 
-    public CancellationToken CancellationToken => _cancellation.Token;
+    /// <summary>
+    /// Fires when the client resets the stream, the deadline passes or the shutdown drain timeout
+    /// elapses. Without a deadline, its source is created on first use only.
+    /// </summary>
+    public CancellationToken CancellationToken => (_cancellation ?? LinkOnFirstUse()).Token;
 
     public HttpServerCallContext Context { get; }
 
@@ -173,8 +176,26 @@ internal sealed class ServerCall : IDisposable
 
     public void Dispose()
     {
-        _cancellation.Dispose();
+        var cancellation = Interlocked.Exchange(ref _cancellation, Ended);
+        if (!ReferenceEquals(cancellation, Ended))
+        {
+            cancellation?.Dispose();
+        }
+
         _deadline?.Dispose();
+    }
+
+    private CancellationTokenSource LinkOnFirstUse()
+    {
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(Http.RequestAborted, _drainExpired);
+        var winner = Interlocked.CompareExchange(ref _cancellation, linked, null);
+        if (winner is null)
+        {
+            return linked;
+        }
+
+        linked.Dispose();
+        return winner;
     }
 
     /// <summary>
