@@ -152,7 +152,9 @@ internal sealed class ServerCall : IDisposable
             return EndAsync(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
         }
 
-        if (_drainExpired.IsCancellationRequested && exception is OperationCanceledException)
+        // Cancelled by the drain: also when the handler passes on the CANCELLED of a downstream call
+        // that the same token cancelled.
+        if (_drainExpired.IsCancellationRequested && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
             GrpcServerLog.CancelledByDrain(Logger, Method);
             return EndAsync(new Status(StatusCode.Unavailable, "The server is shutting down; the call did not finish within the shutdown drain timeout."));

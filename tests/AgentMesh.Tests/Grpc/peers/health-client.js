@@ -1,7 +1,8 @@
 // grpc-js health client, stubs loaded with @grpc/proto-loader from the grpc-proto package's
 // health.proto (the official definition). Usage: node health-client.js 127.0.0.1:PORT PROTO_ROOT SERVICE
 // Prints JSON lines: {check} (or {checkError}) for SERVICE, {checkUnknown} for an unknown name,
-// then {watch: STATUS} per Watch message of "" and finally {end: CODE, details}.
+// then {watch: STATUS} per Watch message of "" and finally {end: CODE, details}; codes by name
+// (NOT_FOUND), as health_client.py prints them.
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 
@@ -14,7 +15,7 @@ const print = (line) => process.stdout.write(JSON.stringify(line) + '\n');
 function check(name) {
   return new Promise((resolve) => {
     client.Check({ service: name }, { deadline: Date.now() + 20000 }, (error, reply) =>
-      resolve(error ? { code: error.code, details: error.details } : { status: reply.status }));
+      resolve(error ? { code: grpc.status[error.code], details: error.details } : { status: reply.status }));
   });
 }
 
@@ -23,6 +24,6 @@ function check(name) {
   print({ checkUnknown: await check('no.such.Service') });
   const watch = client.Watch({ service: '' });
   watch.on('data', (reply) => print({ watch: reply.status }));
-  watch.on('error', (error) => print({ end: error.code, details: error.details }));
-  watch.on('status', (status) => { if (status.code === 0) print({ end: 0 }); });
+  watch.on('error', (error) => print({ end: grpc.status[error.code], details: error.details }));
+  watch.on('status', (status) => { if (status.code === grpc.status.OK) print({ end: 'OK' }); });
 })();
