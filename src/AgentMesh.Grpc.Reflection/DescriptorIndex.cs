@@ -88,17 +88,7 @@ internal sealed class DescriptorIndex
             }
         }
 
-        foreach (var message in file.MessageTypes)
-        {
-            AddMessage(message, file);
-        }
-
-        foreach (var enumType in file.EnumTypes)
-        {
-            AddEnum(enumType, file.Package, file);
-        }
-
-        AddExtensions(file.Extensions.UnorderedExtensions, file);
+        AddScope(file.Package, file.MessageTypes, file.EnumTypes, file.Extensions, file);
     }
 
     private void AddMessage(MessageDescriptor message, FileDescriptor file)
@@ -115,32 +105,23 @@ internal sealed class DescriptorIndex
             AddSymbol(oneof.FullName, file);
         }
 
-        foreach (var nested in message.NestedTypes)
-        {
-            AddMessage(nested, file);
-        }
-
-        foreach (var enumType in message.EnumTypes)
-        {
-            AddEnum(enumType, message.FullName, file);
-        }
-
-        AddExtensions(message.Extensions.UnorderedExtensions, file);
+        AddScope(message.FullName, message.NestedTypes, message.EnumTypes, message.Extensions, file);
     }
 
-    /// <summary>Enum values are named in the scope that holds the enum (protobuf's scoping), e.g. <c>pkg.Msg.VALUE</c>.</summary>
-    private void AddEnum(EnumDescriptor enumType, string scope, FileDescriptor file)
+    /// <summary>The messages, enums and extensions declared in a file (scope: its package) or in a message.</summary>
+    private void AddScope(string scope, IEnumerable<MessageDescriptor> messages, IEnumerable<EnumDescriptor> enums, ExtensionCollection extensions, FileDescriptor file)
     {
-        AddSymbol(enumType.FullName, file);
-        foreach (var value in enumType.Values)
+        foreach (var message in messages)
         {
-            AddSymbol(scope.Length > 0 ? $"{scope}.{value.Name}" : value.Name, file);
+            AddMessage(message, file);
         }
-    }
 
-    private void AddExtensions(IEnumerable<FieldDescriptor> extensions, FileDescriptor file)
-    {
-        foreach (var extension in extensions)
+        foreach (var enumType in enums)
+        {
+            AddEnum(enumType, scope, file);
+        }
+
+        foreach (var extension in extensions.UnorderedExtensions)
         {
             AddSymbol(extension.FullName, file);
             var type = extension.ExtendeeType.FullName;
@@ -150,6 +131,16 @@ internal sealed class DescriptorIndex
             }
 
             byNumber.TryAdd(extension.FieldNumber, extension);
+        }
+    }
+
+    /// <summary>Enum values are named in the scope that holds the enum (protobuf's scoping), e.g. <c>pkg.Msg.VALUE</c>.</summary>
+    private void AddEnum(EnumDescriptor enumType, string scope, FileDescriptor file)
+    {
+        AddSymbol(enumType.FullName, file);
+        foreach (var value in enumType.Values)
+        {
+            AddSymbol(scope.Length > 0 ? $"{scope}.{value.Name}" : value.Name, file);
         }
     }
 
