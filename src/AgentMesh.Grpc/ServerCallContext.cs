@@ -12,7 +12,7 @@ public abstract class ServerCallContext
     /// <summary>When the call times out (UTC), from <c>grpc-timeout</c>; <see cref="DateTime.MaxValue"/> when none.</summary>
     public abstract DateTime Deadline { get; }
 
-    /// <summary>Cancelled when the client cancels, the deadline passes or the server shuts down.</summary>
+    /// <summary>Cancelled when the client cancels, the deadline passes, or the server is shutting down and its drain timeout (<c>GrpcServerOptions.ShutdownDrainTimeout</c>) has elapsed.</summary>
     public abstract CancellationToken CancellationToken { get; }
 
     /// <summary>Request headers (custom metadata; reserved HTTP/2 and grpc- headers removed).</summary>

@@ -23,4 +23,16 @@ public sealed class GrpcServerOptions
         get => _responseCompressionEncoding;
         set => _responseCompressionEncoding = MessageCompression.Normalize(value, nameof(ResponseCompressionEncoding));
     }
+
+    /// <summary>
+    /// How long calls in flight may run once the host begins stopping (graceful shutdown). From
+    /// <c>ApplicationStopping</c> on, new calls get UNAVAILABLE and Kestrel sends GOAWAY; when this
+    /// bound elapses, the cancellation token of every remaining call fires and the call ends with
+    /// UNAVAILABLE. Default 10 s; zero cancels at once; <see cref="Timeout.InfiniteTimeSpan"/>
+    /// waits for the calls. Keep it below the host's <c>HostOptions.ShutdownTimeout</c> (30 s by
+    /// default), after which Kestrel aborts the connections still open. Checked when the first
+    /// service is mapped: a negative value other than infinite, or one over 24 days, throws
+    /// <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -20,6 +20,9 @@ public sealed class EchoProbe
 
     public Task<string> OutcomeAsync(string key) => Slot(key).Task.WaitAsync(TimeSpan.FromSeconds(30));
 
+    /// <summary>Completes once the handler of the call with this <c>probe_key</c> begins waiting (<c>delay_ms</c>).</summary>
+    public Task WaitingAsync(string key) => Slot(key + "/waiting").Task.WaitAsync(TimeSpan.FromSeconds(30));
+
     private TaskCompletionSource<string> Slot(string key)
         => _outcomes.GetOrAdd(key, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
 }
@@ -91,6 +94,7 @@ public sealed class EchoService(EchoProbe probe)
         EchoMetadata(context);
         if (request.DelayMs > 0)
         {
+            probe.Report(request.ProbeKey.Length > 0 ? request.ProbeKey + "/waiting" : "", "waiting");
             try
             {
                 if (request.Message == "wait-on-token")

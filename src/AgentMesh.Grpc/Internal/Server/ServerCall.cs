@@ -15,32 +15,33 @@ namespace AgentMesh.Grpc.Internal.Server;
 /// </summary>
 internal sealed class ServerCall : IDisposable
 {
-    private readonly CancellationTokenSource _cancellation;
+    /// <summary>The token source of every call that has ended: cancelled, never disposed.</summary>
+    private static readonly CancellationTokenSource Ended = new(TimeSpan.Zero);
+
+    private CancellationTokenSource? _cancellation;
     private readonly CancellationTokenSource? _deadline;
     private readonly MessageReader _reader;
     private string? _responseEncoding;
     private bool _headersPrepared;
     private bool _compressResponses;
     private bool _ended;
+    private readonly CancellationToken _drainExpired;
 
-    public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger)
+    public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger, CancellationToken drainExpired)
     {
         Http = http;
         Method = method;
         Options = options;
         Logger = logger;
         Deadline = DateTime.MaxValue;
+        _drainExpired = drainExpired;
         var timeoutHeader = http.Request.Headers[GrpcHeaders.Timeout].ToString();
         var timeout = timeoutHeader.Length > 0 ? ParseDeadline(timeoutHeader) : null;
         if (timeout is { } enforced)
         {
             _deadline = new CancellationTokenSource();
-            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _deadline.Token);
+            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _deadline.Token, drainExpired);
             _deadline.CancelAfter(enforced);
-        }
-        else
-        {
-            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         }
 
         _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize,
@@ -59,7 +60,11 @@ internal sealed class ServerCall : IDisposable
 
     public DateTime Deadline { get; private set; }
 
-    public CancellationToken CancellationToken => _cancellation.Token;
+    /// <summary>
+    /// Fires when the client resets the stream, the deadline passes or the shutdown drain timeout
+    /// elapses. Without a deadline, its source is created on first use only.
+    /// </summary>
+    public CancellationToken CancellationToken => (_cancellation ?? LinkOnFirstUse()).Token;
 
     public HttpServerCallContext Context { get; }
 
@@ -208,6 +213,14 @@ internal sealed class ServerCall : IDisposable
             return EndAsync(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
         }
 
+        // Cancelled by the drain: also when the handler passes on the CANCELLED of a downstream call
+        // that the same token cancelled.
+        if (_drainExpired.IsCancellationRequested && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        {
+            GrpcServerLog.CancelledByDrain(Logger, Method);
+            return EndAsync(new Status(StatusCode.Unavailable, "The server is shutting down; the call did not finish within the shutdown drain timeout."));
+        }
+
         switch (exception)
         {
             case RpcException rpc:
@@ -226,8 +239,26 @@ internal sealed class ServerCall : IDisposable
 
     public void Dispose()
     {
-        _cancellation.Dispose();
+        var cancellation = Interlocked.Exchange(ref _cancellation, Ended);
+        if (!ReferenceEquals(cancellation, Ended))
+        {
+            cancellation?.Dispose();
+        }
+
         _deadline?.Dispose();
+    }
+
+    private CancellationTokenSource LinkOnFirstUse()
+    {
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(Http.RequestAborted, _drainExpired);
+        var winner = Interlocked.CompareExchange(ref _cancellation, linked, null);
+        if (winner is null)
+        {
+            return linked;
+        }
+
+        linked.Dispose();
+        return winner;
     }
 
     /// <summary>
