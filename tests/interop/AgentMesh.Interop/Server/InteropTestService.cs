@@ -167,17 +167,17 @@ public sealed class InteropTestService(ILogger<InteropTestService> logger)
         }
     }
 
-    /// <summary>Runs a streaming handler; when it stops because its call was cancelled or timed out, logs which before rethrowing.</summary>
+    /// <summary>Runs a streaming handler, logging its start and, when it stops because its call was cancelled or timed out, its deadline.</summary>
     private async Task<T> WatchAsync<T>(ServerCallContext context, Func<Task<T>> body)
     {
+        InteropServerLog.HandlerStarted(logger, context.Method);
         try
         {
             return await body();
         }
         catch (Exception) when (context.CancellationToken.IsCancellationRequested)
         {
-            var deadlinePassed = context.Deadline != DateTime.MaxValue && DateTime.UtcNow >= context.Deadline;
-            InteropServerLog.HandlerCancelled(logger, context.Method, deadlinePassed);
+            InteropServerLog.HandlerCancelled(logger, context.Method, context.Deadline);
             throw;
         }
     }
