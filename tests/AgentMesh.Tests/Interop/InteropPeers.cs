@@ -53,6 +53,21 @@ public static class InteropPeers
         ? CoreCases
         : throw new ArgumentOutOfRangeException(nameof(peer), peer, "Unknown peer.");
 
+    /// <summary>(peer, case) for every peer and every case <paramref name="casesOf"/> gives it, as theory data.</summary>
+    public static TheoryData<string, string> Matrix(Func<string, IReadOnlyList<string>> casesOf)
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var peer in new[] { Python, Ruby, GrpcJs })
+        {
+            foreach (var testCase in casesOf(peer))
+            {
+                data.Add(peer, testCase);
+            }
+        }
+
+        return data;
+    }
+
     /// <summary>Starts <paramref name="peer"/>'s interop client running <paramref name="testCase"/> against 127.0.0.1:<paramref name="port"/>.</summary>
     public static async Task<PeerProcess> StartClientAsync(string peer, int port, string testCase)
     {

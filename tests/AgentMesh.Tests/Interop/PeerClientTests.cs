@@ -3,19 +3,7 @@ namespace AgentMesh.Tests.Interop;
 /// <summary>AgentMesh server ← the official Python and Ruby interop clients and our grpc-js one, every case each implements.</summary>
 public sealed class PeerClientTests(InteropServerFixture fixture) : IClassFixture<InteropServerFixture>
 {
-    public static TheoryData<string, string> Cases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var peer in new[] { InteropPeers.Python, InteropPeers.Ruby, InteropPeers.GrpcJs })
-        {
-            foreach (var testCase in InteropPeers.ClientCases(peer))
-            {
-                data.Add(peer, testCase);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Cases() => InteropPeers.Matrix(InteropPeers.ClientCases);
 
     [Theory]
     [MemberData(nameof(Cases))]

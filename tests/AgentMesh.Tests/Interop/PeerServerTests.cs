@@ -5,19 +5,7 @@ namespace AgentMesh.Tests.Interop;
 /// <summary>AgentMesh client → the official Python and Ruby interop servers and our grpc-js one, every case they serve.</summary>
 public sealed class PeerServerTests(PeerServerFixture servers) : IClassFixture<PeerServerFixture>
 {
-    public static TheoryData<string, string> Cases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var peer in new[] { InteropPeers.Python, InteropPeers.Ruby, InteropPeers.GrpcJs })
-        {
-            foreach (var testCase in InteropPeers.ServerCases(peer))
-            {
-                data.Add(peer, testCase);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Cases() => InteropPeers.Matrix(InteropPeers.ServerCases);
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -59,8 +59,7 @@ public sealed class InteropTestService(ILogger<InteropTestService> logger)
         StreamingOutputCallRequest request, IServerStreamWriter<StreamingOutputCallResponse> responseStream, ServerCallContext context)
         => WatchAsync(context, async () =>
         {
-            CompressionFeatures.UseGzip(context);
-            await EchoMetadataAsync(context);
+            await StartStreamingResponseAsync(context);
             await RespondAsync(request, responseStream, context);
         });
 
@@ -85,8 +84,7 @@ public sealed class InteropTestService(ILogger<InteropTestService> logger)
         ServerCallContext context)
         => WatchAsync(context, async () =>
         {
-            CompressionFeatures.UseGzip(context);
-            await EchoMetadataAsync(context);
+            await StartStreamingResponseAsync(context);
             while (await requestStream.MoveNext(context.CancellationToken))
             {
                 await RespondAsync(requestStream.Current, responseStream, context);
@@ -100,8 +98,7 @@ public sealed class InteropTestService(ILogger<InteropTestService> logger)
         ServerCallContext context)
         => WatchAsync(context, async () =>
         {
-            CompressionFeatures.UseGzip(context);
-            await EchoMetadataAsync(context);
+            await StartStreamingResponseAsync(context);
             var requests = new List<StreamingOutputCallRequest>();
             while (await requestStream.MoveNext(context.CancellationToken))
             {
@@ -117,6 +114,13 @@ public sealed class InteropTestService(ILogger<InteropTestService> logger)
     /// <summary>The method no server implements (interop case unimplemented_method).</summary>
     public Task<Empty> UnimplementedCall(Empty request, ServerCallContext context)
         => throw new RpcException(StatusCode.Unimplemented, $"{context.Method} is not implemented by this server.");
+
+    /// <summary>Announces gzip (each message then picks its compressed flag) and echoes metadata, sending the response headers.</summary>
+    private static async Task StartStreamingResponseAsync(ServerCallContext context)
+    {
+        CompressionFeatures.UseGzip(context);
+        await EchoMetadataAsync(context);
+    }
 
     /// <summary>Echo Status, then one response per ResponseParameters, each after its interval and compressed as asked.</summary>
     private static async Task RespondAsync(
