@@ -1,4 +1,3 @@
-using System.Globalization;
 using AgentMesh.Grpc.Internal.Wire;
 using AgentMesh.Grpc.Server;
 using Google.Protobuf;

@@ -12,7 +12,6 @@ namespace AgentMesh.Interop.Client;
 /// </summary>
 internal sealed class CompressionCases(GrpcChannel channel, CompressedFlagRecorder flags)
 {
-#if WIRE_API
     private static readonly CallOptions Gzip = new(CompressionEncoding: "gzip");
 
     public async Task ClientCompressedUnaryAsync()
@@ -100,10 +99,4 @@ internal sealed class CompressionCases(GrpcChannel channel, CompressedFlagRecord
     }
 
     private static string Describe(IEnumerable<bool> values) => string.Join(", ", values.Select(v => v ? 1 : 0));
-#else
-    public Task ClientCompressedUnaryAsync() => throw new InteropFailure("needs the wire API (compression)");
-    public Task ServerCompressedUnaryAsync() => throw new InteropFailure("needs the wire API (compression)");
-    public Task ClientCompressedStreamingAsync() => throw new InteropFailure("needs the wire API (compression)");
-    public Task ServerCompressedStreamingAsync() => throw new InteropFailure("needs the wire API (compression)");
-#endif
 }

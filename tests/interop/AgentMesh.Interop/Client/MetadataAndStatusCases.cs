@@ -20,13 +20,11 @@ internal sealed class MetadataAndStatusCases(GrpcChannel channel)
     {
         var options = new CallOptions(new Metadata { { EchoInitialKey, EchoInitialValue }, { EchoTrailingKey, EchoTrailingValue } });
 
-#if WIRE_API
         using (var unary = channel.Unary(UnaryCall, BasicCases.LargeUnaryRequest(), options))
         {
             Responses.ExpectPayload((await unary.ResponseAsync).Payload, 314159, "custom_metadata UnaryCall");
             ExpectEchoed(await unary.ResponseHeadersAsync, unary.GetTrailers(), "UnaryCall");
         }
-#endif
 
         using var duplex = channel.DuplexStreaming(FullDuplexCall, options);
         await duplex.RequestStream.WriteAsync(BasicCases.PingPongRequest(271828, 314159));

@@ -6,7 +6,6 @@ namespace AgentMesh.Interop.Server;
 /// <summary>The interop server's CompressedResponse and CompressedRequest features.</summary>
 internal static class CompressionFeatures
 {
-#if WIRE_API
     private static readonly WriteOptions Compressed = new();
     private static readonly WriteOptions Uncompressed = new(WriteFlags.NoCompress);
 
@@ -36,9 +35,4 @@ internal static class CompressionFeatures
             ? "expect_compressed is true but the request message arrived uncompressed (compressed flag 0)."
             : "expect_compressed is false but the request message arrived compressed (compressed flag 1).");
     }
-#else
-    public static void UseGzip(ServerCallContext context) { }
-    public static void CompressNext<T>(IServerStreamWriter<T> stream, bool compress) { }
-    public static void CheckRequestCompression(BoolValue? expected, ServerCallContext context) { }
-#endif
 }
