@@ -66,7 +66,7 @@ public static class InteropServer
         var address = Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any;
         await using var app = Build(address, port);
         await app.StartAsync();
-        InteropServerLog.Listening(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(InteropServerLog.Category), AddressOf(app));
+        InteropServerLog.Listening(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(InteropServerLog.Category), string.Join(", ", app.Urls));
         await app.WaitForShutdownAsync();
         return 0;
     }
