@@ -13,6 +13,9 @@ stale() {
     -path '*/bin' -prune -o -path '*/obj' -prune -o -type f -newer "$dll" -print -quit)" ]
 }
 
+mkdir -p "$project_dir/bin"
+exec 9>"$project_dir/bin/.build-lock"
+flock 9 # run-server.sh and run-client.sh started together build once
 if stale; then
   log="$(mktemp)"
   if ! dotnet build "$project_dir/AgentMesh.Interop.csproj" -c Release -v q --nologo >"$log" 2>&1; then
@@ -24,5 +27,6 @@ if stale; then
   rm -f "$log"
   touch "$dll"
 fi
+exec 9>&-
 
 exec dotnet "$dll" "$@"
