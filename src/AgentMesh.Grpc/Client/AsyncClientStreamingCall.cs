@@ -9,20 +9,18 @@ namespace AgentMesh.Grpc.Client;
 public sealed class AsyncClientStreamingCall<TRequest, TResponse> : IDisposable
 {
     private readonly IResponseCall<TResponse> _call;
-    private readonly Lazy<Task<TResponse>> _response;
 
     internal AsyncClientStreamingCall(IResponseCall<TResponse> call, IClientStreamWriter<TRequest> requestStream)
     {
         _call = call;
         RequestStream = requestStream;
-        _response = new Lazy<Task<TResponse>>(() => call.ReadSingleMessageAsync(CancellationToken.None));
     }
 
     /// <summary>The request messages; call <see cref="IClientStreamWriter{T}.CompleteAsync"/> after the last.</summary>
     public IClientStreamWriter<TRequest> RequestStream { get; }
 
     /// <summary>The response; throws <see cref="RpcException"/> when the call ends with a non-OK status.</summary>
-    public Task<TResponse> ResponseAsync => _response.Value;
+    public Task<TResponse> ResponseAsync => _call.ResponseAsync;
 
     /// <summary>Response headers, once received. Throws <see cref="RpcException"/> when the call failed before any headers.</summary>
     public Task<Metadata> ResponseHeadersAsync => _call.ResponseHeadersAsync;

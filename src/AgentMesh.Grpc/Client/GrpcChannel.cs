@@ -47,50 +47,72 @@ public sealed class GrpcChannel : IDisposable
     public static GrpcChannel ForAddress(string address, GrpcChannelOptions? options = null)
         => new(new Uri(address), options ?? new GrpcChannelOptions());
 
-    /// <summary>Makes a unary call. Throws <see cref="RpcException"/> when the call ends with a non-OK status.</summary>
+    /// <summary>Makes a unary call and returns its response. Throws <see cref="RpcException"/> when the call ends with a non-OK status.</summary>
     public async Task<TResponse> UnaryAsync<TRequest, TResponse>(
         Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
-        ArgumentNullException.ThrowIfNull(request);
-        using var call = new ClientCall<TRequest, TResponse>(this, method, options);
-        call.Start(request);
-        return await call.ReadSingleMessageAsync(CancellationToken.None).ConfigureAwait(false);
+        using var call = Unary(method, request, options);
+        return await call.ResponseAsync.ConfigureAwait(false);
     }
 
-    /// <summary>Starts a server-streaming call; read <see cref="AsyncServerStreamingCall{TResponse}.ResponseStream"/> to the end.</summary>
+    /// <summary>
+    /// Starts a unary call whose response headers, status and trailers stay readable; dispose it when done.
+    /// Throws <see cref="ArgumentException"/> when <paramref name="method"/> is not unary or the compression encoding is unsupported.
+    /// </summary>
+    public AsyncUnaryCall<TResponse> Unary<TRequest, TResponse>(
+        Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var call = new ClientCall<TRequest, TResponse>(this, method, MethodType.Unary, options);
+        call.Start(request);
+        return new AsyncUnaryCall<TResponse>(call);
+    }
+
+    /// <summary>
+    /// Starts a server-streaming call; read <see cref="AsyncServerStreamingCall{TResponse}.ResponseStream"/> to the end.
+    /// Throws <see cref="ArgumentException"/> when <paramref name="method"/> is not server streaming or the compression encoding is unsupported.
+    /// </summary>
     public AsyncServerStreamingCall<TResponse> ServerStreaming<TRequest, TResponse>(
         Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
         ArgumentNullException.ThrowIfNull(request);
-        var call = new ClientCall<TRequest, TResponse>(this, method, options);
+        var call = new ClientCall<TRequest, TResponse>(this, method, MethodType.ServerStreaming, options);
         call.Start(request);
         return new AsyncServerStreamingCall<TResponse>(call);
     }
 
-    /// <summary>Starts a client-streaming call: write requests, complete the request stream, await the response.</summary>
+    /// <summary>
+    /// Starts a client-streaming call: write requests, complete the request stream, await the response.
+    /// Throws <see cref="ArgumentException"/> when <paramref name="method"/> is not client streaming or the compression encoding is unsupported.
+    /// </summary>
     public AsyncClientStreamingCall<TRequest, TResponse> ClientStreaming<TRequest, TResponse>(
         Method<TRequest, TResponse> method, CallOptions options = default)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
-        var call = new ClientCall<TRequest, TResponse>(this, method, options);
+        var call = new ClientCall<TRequest, TResponse>(this, method, MethodType.ClientStreaming, options);
         call.StartStreaming();
-        return new AsyncClientStreamingCall<TRequest, TResponse>(call, new RequestStreamWriter<TRequest, TResponse>(call));
+        return new AsyncClientStreamingCall<TRequest, TResponse>(call, new RequestStreamWriter<TRequest, TResponse>(call, options.WriteOptions));
     }
 
-    /// <summary>Starts a bidirectional streaming call.</summary>
+    /// <summary>
+    /// Starts a bidirectional streaming call. Throws <see cref="ArgumentException"/> when <paramref name="method"/>
+    /// is not duplex streaming or the compression encoding is unsupported.
+    /// </summary>
     public AsyncDuplexStreamingCall<TRequest, TResponse> DuplexStreaming<TRequest, TResponse>(
         Method<TRequest, TResponse> method, CallOptions options = default)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
-        var call = new ClientCall<TRequest, TResponse>(this, method, options);
+        var call = new ClientCall<TRequest, TResponse>(this, method, MethodType.DuplexStreaming, options);
         call.StartStreaming();
-        return new AsyncDuplexStreamingCall<TRequest, TResponse>(call, new RequestStreamWriter<TRequest, TResponse>(call));
+        return new AsyncDuplexStreamingCall<TRequest, TResponse>(call, new RequestStreamWriter<TRequest, TResponse>(call, options.WriteOptions));
     }
 
     /// <summary>Closes the pooled connections (unless <see cref="GrpcChannelOptions.HttpHandler"/> was supplied).</summary>

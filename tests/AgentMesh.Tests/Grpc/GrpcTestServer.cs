@@ -7,13 +7,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AgentMesh.Tests.Grpc;
 
-/// <summary>A real Kestrel server on 127.0.0.1 (free port) serving <see cref="EchoService"/>, with captured logs.</summary>
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 (free port) serving <see cref="EchoService"/>, with captured
+/// logs; <c>services</c> and <c>map</c> add registrations and endpoints (e.g. health, reflection).
+/// </summary>
 public sealed class GrpcTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -32,30 +34,36 @@ public sealed class GrpcTestServer : IAsyncDisposable
 
     public EchoProbe Probe => _app.Services.GetRequiredService<EchoProbe>();
 
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Server calls in flight (created and not yet ended); 0 when the server is idle.</summary>
     public long ActiveCalls => _app.Services.GetRequiredService<ActiveCallCounter>().Count;
 
     public static async Task<GrpcTestServer> StartAsync(
-        Action<GrpcServerOptions>? configure = null, X509Certificate2? certificate = null, Action<KestrelServerOptions>? kestrelOptions = null)
+        Action<GrpcServerOptions>? configure = null,
+        X509Certificate2? certificate = null,
+        Action<IServiceCollection>? services = null,
+        Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.ListenGrpc(IPAddress.Loopback, 0, certificate);
-            kestrelOptions?.Invoke(kestrel);
-        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, 0, certificate));
         var logs = new LogCapture();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
         builder.Services.AddGrpcServer(configure);
         builder.Services.AddSingleton<EchoProbe>();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapGrpcService<EchoService>(EchoService.Descriptor);
+        map?.Invoke(app);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new GrpcTestServer(app, address.Replace("[::]", "127.0.0.1"), logs);
     }
+
+    /// <summary>Stops the host (graceful shutdown: draining, GOAWAY); disposing afterwards is still needed.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using AgentMesh.Grpc.Internal.Wire;
 using AgentMesh.Grpc.Server;
@@ -13,38 +12,45 @@ namespace AgentMesh.Grpc.Internal.Server;
 
 /// <summary>
 /// One server call on one HTTP/2 stream: its deadline and cancellation, reading request messages,
-/// writing response messages, and ending with a status (in trailers, or Trailers-Only).
+/// writing response headers and (possibly compressed) messages, and ending with a status (in
+/// trailers, or Trailers-Only).
 /// </summary>
 internal sealed class ServerCall : IDisposable
 {
-    private readonly CancellationTokenSource _cancellation;
+    /// <summary>The token source of every call that has ended: cancelled, never disposed.</summary>
+    private static readonly CancellationTokenSource Ended = new(TimeSpan.Zero);
+
+    private CancellationTokenSource? _cancellation;
     private readonly CancellationTokenSource? _deadline;
     private readonly MessageReader _reader;
+    private string? _responseEncoding;
+    private bool _headersPrepared;
+    private bool _compressResponses;
+    private bool _ended;
+    private readonly CancellationToken _drainExpired;
     private readonly ActiveCallCounter _activeCalls;
     private bool _requestStreamBroken;
 
-    public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger)
+    public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger, CancellationToken drainExpired)
     {
         Http = http;
         Method = method;
         Options = options;
         Logger = logger;
         Deadline = DateTime.MaxValue;
+        _drainExpired = drainExpired;
         var timeoutHeader = http.Request.Headers[GrpcHeaders.Timeout].ToString();
         var timeout = timeoutHeader.Length > 0 ? ParseDeadline(timeoutHeader) : null;
         if (timeout is { } enforced)
         {
             _deadline = new CancellationTokenSource();
-            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _deadline.Token);
+            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _deadline.Token, drainExpired);
             _deadline.CancelAfter(enforced);
-        }
-        else
-        {
-            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         }
 
         _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize,
-            http.Request.Headers[GrpcHeaders.Encoding].ToString());
+            http.Request.Headers.GrpcEncoding.ToString());
+        _responseEncoding = options.ResponseCompressionEncoding;
         Context = new HttpServerCallContext(this);
         _activeCalls = http.RequestServices.GetRequiredService<ActiveCallCounter>();
         _activeCalls.Increment();
@@ -60,9 +66,33 @@ internal sealed class ServerCall : IDisposable
 
     public DateTime Deadline { get; private set; }
 
-    public CancellationToken CancellationToken => _cancellation.Token;
+    /// <summary>
+    /// Fires when the client resets the stream, the deadline passes or the shutdown drain timeout
+    /// elapses. Without a deadline, its source is created on first use only.
+    /// </summary>
+    public CancellationToken CancellationToken => (_cancellation ?? LinkOnFirstUse()).Token;
 
     public HttpServerCallContext Context { get; }
+
+    /// <summary>Options of the following response messages (the context's and the stream writer's).</summary>
+    public WriteOptions? WriteOptions { get; set; }
+
+    /// <summary>Whether the last request message read was compressed.</summary>
+    public bool RequestMessageCompressed => _reader.LastMessageCompressed;
+
+    /// <summary>See <see cref="ServerCallContext.ResponseCompressionEncoding"/>.</summary>
+    public string? ResponseCompressionEncoding
+    {
+        get => _responseEncoding;
+        set
+        {
+            var encoding = MessageCompression.Normalize(value, nameof(ServerCallContext.ResponseCompressionEncoding));
+            _responseEncoding = _headersPrepared || Http.Response.HasStarted
+                ? throw new InvalidOperationException(
+                    "ResponseCompressionEncoding must be set before the response headers or the first response message are sent.")
+                : encoding;
+        }
+    }
 
     /// <summary>Turns off Kestrel's request body size and minimum data rate limits for this request.</summary>
     public static void RelaxBodyLimits(HttpContext http)
@@ -112,7 +142,29 @@ internal sealed class ServerCall : IDisposable
         return message;
     }
 
-    /// <summary>Writes one response message and flushes it (sending the response headers first if needed).</summary>
+    /// <summary>Sends the response headers with <paramref name="metadata"/> now; throws <see cref="InvalidOperationException"/> once they were sent.</summary>
+    public async Task WriteResponseHeadersAsync(Metadata metadata)
+    {
+        var response = Http.Response;
+        if (response.HasStarted)
+        {
+            throw new InvalidOperationException("Response headers were already sent; they can be sent once, before the first message.");
+        }
+
+        PrepareResponseHeaders();
+        foreach (var (name, value) in MetadataCodec.ToHeaders(metadata))
+        {
+            response.Headers.Append(name, value);
+        }
+
+        await response.StartAsync(CancellationToken).ConfigureAwait(false);
+        await response.BodyWriter.FlushAsync(CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes one response message, compressed unless <see cref="WriteFlags.NoCompress"/> when the call
+    /// compresses, and flushes it unless <see cref="WriteFlags.BufferHint"/> (the response headers go first).
+    /// </summary>
     public async Task WriteMessageAsync(IMessage message, CancellationToken cancellationToken)
     {
         using var linked = cancellationToken.CanBeCanceled
@@ -120,7 +172,14 @@ internal sealed class ServerCall : IDisposable
             : null;
         var token = linked?.Token ?? CancellationToken;
         token.ThrowIfCancellationRequested();
-        MessageFraming.Write(Http.Response.BodyWriter, message);
+        PrepareResponseHeaders();
+        var flags = WriteOptions?.Flags ?? WriteFlags.None;
+        MessageFraming.Write(Http.Response.BodyWriter, message, _compressResponses && (flags & WriteFlags.NoCompress) == 0);
+        if ((flags & WriteFlags.BufferHint) != 0)
+        {
+            return;
+        }
+
         var result = await Http.Response.BodyWriter.FlushAsync(token).ConfigureAwait(false);
         if (result.IsCanceled)
         {
@@ -128,14 +187,15 @@ internal sealed class ServerCall : IDisposable
         }
     }
 
-    /// <summary>Ends the call with <paramref name="status"/> and the context's response trailers.</summary>
+    /// <summary>Ends the call with <paramref name="status"/> and the context's response trailers; only the first end is sent.</summary>
     public async Task EndAsync(Status status, Metadata? extraTrailers = null)
     {
-        if (ClientGone)
+        if (_ended || ClientGone)
         {
             return;
         }
 
+        _ended = true;
         if (DeadlineExceeded && status.StatusCode == StatusCode.OK)
         {
             status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
@@ -143,13 +203,13 @@ internal sealed class ServerCall : IDisposable
 
         var trailers = Merge(Context.ResponseTrailers, extraTrailers);
         GrpcServerLog.CallEndedWithStatus(Logger, Method, status.StatusCode, status.Detail);
-        if (!Http.Response.HasStarted)
+        if (!_headersPrepared && !Http.Response.HasStarted)
         {
             TrailersOnlyResponse.Write(Http.Response, status, trailers);
             return;
         }
 
-        TrailersOnlyResponse.WriteStatus((name, value) => Http.Response.AppendTrailer(name, value), status, trailers);
+        TrailersOnlyResponse.WriteTrailers(Http.Response, status, trailers);
         await Http.Response.BodyWriter.FlushAsync().ConfigureAwait(false);
     }
 
@@ -162,10 +222,24 @@ internal sealed class ServerCall : IDisposable
             return Task.CompletedTask;
         }
 
+        if (_ended)
+        {
+            GrpcServerLog.EndNotSent(Logger, Method, exception.Message);
+            return Task.CompletedTask;
+        }
+
         if (DeadlineExceeded && exception is not RpcException)
         {
             GrpcServerLog.DeadlineExceeded(Logger, Method, Deadline);
             return EndAsync(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
+        }
+
+        // Cancelled by the drain: also when the handler passes on the CANCELLED of a downstream call
+        // that the same token cancelled.
+        if (_drainExpired.IsCancellationRequested && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        {
+            GrpcServerLog.CancelledByDrain(Logger, Method);
+            return EndAsync(new Status(StatusCode.Unavailable, "The server is shutting down; the call did not finish within the shutdown drain timeout."));
         }
 
         switch (exception)
@@ -186,7 +260,13 @@ internal sealed class ServerCall : IDisposable
 
     public void Dispose()
     {
-        _cancellation.Dispose();
+        var cancellation = Interlocked.Exchange(ref _cancellation, Ended);
+        if (ReferenceEquals(cancellation, Ended))
+        {
+            return;
+        }
+
+        cancellation?.Dispose();
         _deadline?.Dispose();
         _activeCalls.Decrement();
     }
@@ -194,11 +274,45 @@ internal sealed class ServerCall : IDisposable
     /// <summary>True once the client reset the stream or the connection dropped: nothing more can be sent.</summary>
     private bool ClientGone => _requestStreamBroken || Http.RequestAborted.IsCancellationRequested;
 
+    private CancellationTokenSource LinkOnFirstUse()
+    {
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(Http.RequestAborted, _drainExpired);
+        var winner = Interlocked.CompareExchange(ref _cancellation, linked, null);
+        if (winner is null)
+        {
+            return linked;
+        }
+
+        linked.Dispose();
+        return winner;
+    }
+
     /// <summary>
     /// True once the deadline passed (and the client had not reset the stream first). Read from the
     /// deadline's own source, which is cancelled before any callback of the handler's token runs.
     /// </summary>
     private bool DeadlineExceeded => _deadline is { IsCancellationRequested: true } && !Http.RequestAborted.IsCancellationRequested;
+
+    /// <summary>
+    /// Before the response headers go out (once): announces the accepted encodings and picks the
+    /// response encoding, which is used only when the client's <c>grpc-accept-encoding</c> lists it.
+    /// </summary>
+    private void PrepareResponseHeaders()
+    {
+        if (_headersPrepared)
+        {
+            return;
+        }
+
+        _headersPrepared = true;
+        var headers = Http.Response.Headers;
+        headers.GrpcAcceptEncoding = GrpcHeaders.SupportedEncodings;
+        if (_responseEncoding is { } encoding && MessageCompression.IsListed(Http.Request.Headers.GrpcAcceptEncoding, encoding))
+        {
+            headers.GrpcEncoding = encoding;
+            _compressResponses = true;
+        }
+    }
 
     /// <summary>Sets <see cref="Deadline"/> from the <c>grpc-timeout</c> header; returns the timeout to enforce, or null.</summary>
     private TimeSpan? ParseDeadline(string header)
@@ -236,20 +350,5 @@ internal sealed class ServerCall : IDisposable
         }
 
         return merged;
-    }
-
-    /// <summary>The peer in gRPC's form, e.g. <c>ipv4:127.0.0.1:50312</c>.</summary>
-    public string FormatPeer()
-    {
-        var connection = Http.Connection;
-        if (connection.RemoteIpAddress is not { } ip)
-        {
-            return "unknown";
-        }
-
-        var port = connection.RemotePort.ToString(CultureInfo.InvariantCulture);
-        return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
-            ? $"ipv6:[{ip}]:{port}"
-            : $"ipv4:{ip}:{port}";
     }
 }

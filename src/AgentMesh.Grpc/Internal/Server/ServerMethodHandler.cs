@@ -15,6 +15,9 @@ internal abstract class ServerMethodHandler
     /// <summary>The HTTP/2 path, e.g. <c>/agentmesh.v1.Orchestrator/StartRun</c>.</summary>
     public string Path { get; }
 
+    /// <summary>The server's graceful shutdown; set by <c>MapGrpcService</c> before the endpoint is mapped.</summary>
+    public ShutdownDrain Drain { get; set; } = null!;
+
     public abstract Task HandleAsync(HttpContext http);
 }
 
@@ -32,9 +35,16 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
             return;
         }
 
+        if (Drain.IsDraining)
+        {
+            GrpcServerLog.RefusedWhileDraining(logger, Path);
+            TrailersOnlyResponse.Write(http.Response, new Status(StatusCode.Unavailable, "The server is shutting down."), null);
+            return;
+        }
+
         ServerCall.RelaxBodyLimits(http);
         var options = services.GetRequiredService<IOptions<GrpcServerOptions>>().Value;
-        using var call = new ServerCall(http, Path, options, logger);
+        using var call = new ServerCall(http, Path, options, logger, Drain.Expired);
         http.Response.ContentType = GrpcHeaders.ContentType;
         TService? created = null;
         try
@@ -79,7 +89,7 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
         }
 
         var encoding = request.Headers[GrpcHeaders.Encoding].ToString();
-        if (encoding.Length > 0 && encoding is not ("identity" or "gzip"))
+        if (encoding.Length > 0 && !MessageCompression.IsSupported(encoding))
         {
             http.Response.Headers[GrpcHeaders.AcceptEncoding] = GrpcHeaders.SupportedEncodings;
             var detail = $"Message encoding '{encoding}' is not supported; supported: {GrpcHeaders.SupportedEncodings}.";
@@ -95,8 +105,7 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
     {
         GrpcServerLog.RequestRejected(logger, Path, detail);
         http.Response.StatusCode = httpStatus;
-        TrailersOnlyResponse.WriteStatus((name, value) => http.Response.Headers.Append(name, value),
-            new Status(StatusCode.Internal, detail), null);
+        TrailersOnlyResponse.WriteStatus(http.Response.Headers, new Status(StatusCode.Internal, detail), null);
         return true;
     }
 }

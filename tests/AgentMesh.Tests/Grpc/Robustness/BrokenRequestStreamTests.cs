@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
-using AgentMesh.Grpc.Internal.Server;
-using AgentMesh.Grpc.Server;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;
@@ -23,26 +22,24 @@ public sealed class BrokenRequestStreamTests
     [InlineData("Duplex")]
     public async Task A_body_read_that_fails_before_RequestAborted_fires_is_the_clients_cancellation(string method)
     {
-        var logs = new LogCapture();
-        await using var services = new ServiceCollection()
-            .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug))
-            .AddGrpcServer()
-            .AddSingleton<EchoProbe>()
-            .BuildServiceProvider();
-        var endpoint = ServiceMethodBinder.Bind<EchoService>(EchoService.Descriptor).Single(handler => handler.Path.EndsWith("/" + method));
+        await using var server = await GrpcTestServer.StartAsync();
+        var endpoint = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Single(candidate => candidate.RoutePattern.RawText == $"/agentmesh.test.Echo/{method}");
+        using var scope = server.Services.CreateScope();
         var body = new Pipe();
         await body.Writer.CompleteAsync(new IOException("The client reset the request stream."));
-        var http = new DefaultHttpContext { RequestServices = services };
+        var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         http.Request.Protocol = "HTTP/2";
         http.Request.Method = "POST";
         http.Request.ContentType = "application/grpc";
         http.Request.Body = body.Reader.AsStream();
+        server.Logs.Entries.Clear();
 
-        await endpoint.HandleAsync(http);
+        await endpoint.RequestDelegate!(http);
 
-        Assert.DoesNotContain(logs.Entries, entry => entry.Level >= LogLevel.Error);
-        Assert.Contains(logs.Entries, entry => entry.EventId.Id == 1 && entry.Level == LogLevel.Information);
+        Assert.DoesNotContain(server.Logs.Entries, entry => entry.Level >= LogLevel.Error);
+        Assert.Contains(server.Logs.Entries, entry => entry.EventId.Name == "CallCancelledByClient" && entry.Level == LogLevel.Information);
         Assert.False(http.Response.Headers.ContainsKey("grpc-status"), "a status was written for a client that is gone");
-        Assert.Equal(0, services.GetRequiredService<ActiveCallCounter>().Count);
+        Assert.Equal(0, server.ActiveCalls);
     }
 }

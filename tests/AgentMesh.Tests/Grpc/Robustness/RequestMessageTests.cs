@@ -73,7 +73,7 @@ public sealed class RequestMessageTests(RobustnessServer fixture) : IClassFixtur
         await stream.EndedAsync();
 
         Assert.True(stream.Status() == StatusCode.Internal, stream.Describe());
-        Assert.StartsWith("Failed to deserialize a EchoRequest message", stream.Header("grpc-message"));
+        Assert.StartsWith("Could not parse the message as EchoRequest", stream.Header("grpc-message"));
         await fixture.AssertHealthyAsync();
     }
 
