@@ -44,6 +44,19 @@ internal sealed class Hammer(string address, Random random, Func<string> serverS
         }
     }
 
+    /// <summary>Resets every connection at once (after a failure, so that the server can stop).</summary>
+    public async Task AbortAllAsync()
+    {
+        foreach (var connection in _pool.OfType<Http2Connection>().Concat(_retired))
+        {
+            connection.Abort();
+            await connection.DisposeAsync();
+        }
+
+        Array.Clear(_pool);
+        _retired.Clear();
+    }
+
     /// <summary>Closes every connection, gracefully (GOAWAY, then FIN) or not (TCP reset), at random.</summary>
     public async Task CloseAllAsync()
     {

@@ -35,14 +35,19 @@ public sealed class HammerTests(ITestOutputHelper output)
         output.WriteLine($"hammer seed {seed}");
         var fixture = new RobustnessServer();
         await fixture.InitializeAsync();
+        var hammers = Enumerable.Range(0, Hammers)
+            .Select(i => new Hammer(fixture.Server.Address, new Random(seed + i), () => $"{fixture.Server.ActiveCalls} call(s) in flight; last log entries:\n"
+                + string.Join("\n", fixture.Server.Logs.Entries.TakeLast(30).Select(entry => $"{entry.Level} {entry.EventId.Name}: {entry.Message}"))))
+            .ToList();
         var failures = new List<Exception>();
         try
         {
-            await HammerAsync(fixture, seed);
+            await HammerAsync(fixture, hammers);
         }
         catch (Exception exception)
         {
             failures.Add(exception);
+            await Task.WhenAll(hammers.Select(hammer => hammer.AbortAllAsync()));
         }
 
         try
@@ -60,12 +65,8 @@ public sealed class HammerTests(ITestOutputHelper output)
         }
     }
 
-    private async Task HammerAsync(RobustnessServer fixture, int seed)
+    private async Task HammerAsync(RobustnessServer fixture, List<Hammer> hammers)
     {
-        var hammers = Enumerable.Range(0, Hammers)
-            .Select(i => new Hammer(fixture.Server.Address, new Random(seed + i), () => $"{fixture.Server.ActiveCalls} call(s) in flight; last log entries:\n"
-                + string.Join("\n", fixture.Server.Logs.Entries.TakeLast(30).Select(entry => $"{entry.Level} {entry.EventId.Name}: {entry.Message}"))))
-            .ToList();
         using var channel = GrpcChannel.ForAddress(fixture.Server.Address);
         var memory = new long[Rounds];
         for (var round = 0; round < Rounds; round++)

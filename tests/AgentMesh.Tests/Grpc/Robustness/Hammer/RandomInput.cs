@@ -31,15 +31,17 @@ internal sealed class RandomInput(Random random)
                 Payload = ByteString.CopyFrom(Bytes(random.Next(4) == 0 ? random.Next(5000) : random.Next(50))),
             })
             .ToList();
+        var compressed = requests.Select(_ => gzip && random.Next(2) == 0).ToList();
         var body = requests
-            .SelectMany(request => gzip && random.Next(2) == 0 ? RawGrpc.Message(Gzip(request.ToByteArray()), compressedFlag: 1) : RawGrpc.Message(request))
+            .SelectMany((request, i) => compressed[i] ? RawGrpc.Message(Gzip(request.ToByteArray()), compressedFlag: 1) : RawGrpc.Message(request))
             .ToArray();
         var headers = RawGrpc.Headers(connection, path, gzip ? [("grpc-encoding", "gzip")] : []);
         var expected = path switch
         {
             RawGrpc.Unary or RawGrpc.Duplex => requests.Select(request => request.Message).ToArray(),
             RawGrpc.ServerStream => Enumerable.Repeat(requests[0].Message, requests[0].Count).ToArray(),
-            _ => [string.Join(",", requests.Select(request => request.Message))],
+            // The client-streaming echo marks each part that arrived compressed.
+            _ => [string.Join(",", requests.Select((request, i) => compressed[i] ? request.Message + ":gz" : request.Message))],
         };
         return new HammerCall(path, headers, body, ChunkSize(), EndStream: true, expected);
     }
