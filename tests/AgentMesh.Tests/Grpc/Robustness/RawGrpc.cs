@@ -25,14 +25,16 @@ public static class RawGrpc
     /// <summary>A Length-Prefixed-Message; <paramref name="declaredLength"/> replaces the true length in the prefix.</summary>
     public static byte[] Message(byte[] payload, byte compressedFlag = 0, uint? declaredLength = null)
     {
-        var bytes = new byte[5 + payload.Length];
-        bytes[0] = compressedFlag;
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(1, 4), declaredLength ?? (uint)payload.Length);
-        payload.CopyTo(bytes, 5);
+        var bytes = GrpcFrames.Frame(payload, compressedFlag);
+        if (declaredLength is { } length)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(1, 4), length);
+        }
+
         return bytes;
     }
 
-    public static byte[] Message(IMessage message) => Message(message.ToByteArray());
+    public static byte[] Message(IMessage message) => GrpcFrames.Frame(message);
 
     /// <summary>
     /// Sends a whole call: HEADERS, then <paramref name="body"/> in DATA frames of at most
@@ -64,21 +66,10 @@ public static class RawGrpc
     public static StatusCode? Status(this Http2Stream stream)
         => stream.Header("grpc-status") is { } value ? (StatusCode)int.Parse(value, CultureInfo.InvariantCulture) : null;
 
-    /// <summary>The response messages in the body; throws when the body is not a sequence of whole uncompressed messages.</summary>
+    /// <summary>The response messages in the body (gunzipped where compressed); throws when the body is not a sequence of whole messages.</summary>
     public static List<T> Messages<T>(this Http2Stream stream, MessageParser<T> parser)
         where T : IMessage<T>
-    {
-        var data = stream.Data;
-        var messages = new List<T>();
-        for (var offset = 0; offset < data.Length;)
-        {
-            var length = (int)BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(offset + 1, 4));
-            messages.Add(parser.ParseFrom(data.AsSpan(offset + 5, length)));
-            offset += 5 + length;
-        }
-
-        return messages;
-    }
+        => GrpcFrames.Split(stream.Data).Select(frame => parser.ParseFrom(frame.Message)).ToList();
 
     /// <summary>A short description for assertion messages.</summary>
     public static string Describe(this Http2Stream stream)

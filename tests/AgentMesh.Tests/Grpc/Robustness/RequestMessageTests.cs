@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using AgentMesh.Grpc;
 using AgentMesh.Tests.Grpc.Protos;
 using AgentMesh.Tests.Grpc.Robustness.Http2;
@@ -151,13 +150,8 @@ public sealed class RequestMessageTests(RobustnessServer fixture) : IClassFixtur
     public async Task A_whole_gzip_message_is_read(string text)
     {
         await using var connection = await fixture.ConnectAsync();
-        var compressed = new MemoryStream();
-        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest))
-        {
-            new EchoRequest { Message = text }.WriteTo(gzip);
-        }
 
-        var stream = await RawGrpc.CallAsync(connection, RawGrpc.Unary, RawGrpc.Message(compressed.ToArray(), compressedFlag: 1),
+        var stream = await RawGrpc.CallAsync(connection, RawGrpc.Unary, GrpcFrames.GzipFrame(new EchoRequest { Message = text }),
             extraHeaders: ("grpc-encoding", "gzip"));
         await stream.EndedAsync();
 

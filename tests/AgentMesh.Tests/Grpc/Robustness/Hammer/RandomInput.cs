@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using AgentMesh.Tests.Grpc.Protos;
 using AgentMesh.Tests.Grpc.Robustness.Http2;
 using Google.Protobuf;
@@ -33,7 +32,7 @@ internal sealed class RandomInput(Random random)
             .ToList();
         var compressed = requests.Select(_ => gzip && random.Next(2) == 0).ToList();
         var body = requests
-            .SelectMany((request, i) => compressed[i] ? RawGrpc.Message(Gzip(request.ToByteArray()), compressedFlag: 1) : RawGrpc.Message(request))
+            .SelectMany((request, i) => compressed[i] ? RawGrpc.Message(GrpcFrames.Gzip(request.ToByteArray()), compressedFlag: 1) : RawGrpc.Message(request))
             .ToArray();
         var headers = RawGrpc.Headers(connection, path, gzip ? [("grpc-encoding", "gzip")] : []);
         var expected = path switch
@@ -130,7 +129,7 @@ internal sealed class RandomInput(Random random)
         return frame.Encode(random.Next(10) == 0 ? random.Next(1 << 24) : null);
     }
 
-    /// <summary>DATA frame size: mostly tiny, sometimes up to the frame limit.</summary>
+    /// <summary>Frame size: mostly tiny, sometimes up to the frame limit.</summary>
     private int ChunkSize() => random.Next(3) switch
     {
         0 => random.Next(1, 8),
@@ -149,15 +148,4 @@ internal sealed class RandomInput(Random random)
 
     /// <summary>Random Latin-1 characters, control characters included.</summary>
     private string Junk(int length) => new(Enumerable.Range(0, length).Select(_ => (char)random.Next(256)).ToArray());
-
-    private static byte[] Gzip(byte[] bytes)
-    {
-        var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            gzip.Write(bytes);
-        }
-
-        return output.ToArray();
-    }
 }
