@@ -11,7 +11,8 @@ namespace AgentMesh.Tests.Grpc.Robustness.Hammer;
 /// (which must get exactly their replies, or fail only at the transport level), mutated calls,
 /// calls left waiting, stream resets, random frames and vanishing clients. A connection that got a
 /// random frame is retired from the pool (its state is no longer known) and closed with the round.
-/// The sequence of actions follows from the seed of the <see cref="Random"/>.
+/// The sequence of actions follows from the seed of the <see cref="Random"/>; <c>serverState</c>
+/// describes the server for failure messages.
 /// </summary>
 internal sealed class Hammer(string address, Random random, Func<string> serverState)
 {
@@ -24,6 +25,7 @@ internal sealed class Hammer(string address, Random random, Func<string> serverS
     /// <summary>Well-formed calls that got their replies; the rest failed at the transport level.</summary>
     public int ValidCallsServed { get; private set; }
 
+    /// <summary>Well-formed calls sent and ended.</summary>
     public int ValidCalls { get; private set; }
 
     public async Task RunAsync(int iterations)
