@@ -27,6 +27,7 @@ public static class GrpcServerExtensions
         }
 
         services.TryAddSingleton<GrpcServiceRegistry>();
+        services.TryAddSingleton<ResolvedServerInterceptors>();
         services.TryAddEnumerable(
             Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<IStartupFilter, UnimplementedStartupFilter>());
         return services;
@@ -51,7 +52,8 @@ public static class GrpcServerExtensions
             ?? throw new InvalidOperationException(
                 $"MapGrpcService<{typeof(TService).Name}> needs the gRPC server: call services.AddGrpcServer() when configuring services.");
         var builders = new List<IEndpointConventionBuilder>();
-        foreach (var handler in ServiceMethodBinder.Bind<TService>(service))
+        var interceptors = endpoints.ServiceProvider.GetRequiredService<ResolvedServerInterceptors>().All;
+        foreach (var handler in ServiceMethodBinder.Bind<TService>(service, interceptors))
         {
             builders.Add(endpoints.MapPost(handler.Path, handler.HandleAsync).WithDisplayName($"gRPC {handler.Path}"));
         }

@@ -1,3 +1,5 @@
+using AgentMesh.Grpc.Interceptors;
+
 namespace AgentMesh.Grpc.Server;
 
 /// <summary>Options of the gRPC server.</summary>
@@ -8,4 +10,7 @@ public sealed class GrpcServerOptions
 
     /// <summary>Send exception messages of handlers to clients (UNKNOWN otherwise carries a generic message). Default false.</summary>
     public bool EnableDetailedErrors { get; set; }
+
+    /// <summary>Interceptors around every handler, outermost first. Default empty.</summary>
+    public ServerInterceptorCollection Interceptors { get; } = new();
 }

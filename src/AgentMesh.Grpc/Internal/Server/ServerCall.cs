@@ -132,7 +132,7 @@ internal sealed class ServerCall : IDisposable
         await Http.Response.BodyWriter.FlushAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Maps a handler failure to a status (see <see cref="GrpcServerOptions.EnableDetailedErrors"/>) and ends the call.</summary>
+    /// <summary>Maps a handler failure to a status (see <see cref="ToRpcException"/>) and ends the call.</summary>
     public Task FailAsync(Exception exception)
     {
         if (Http.RequestAborted.IsCancellationRequested)
@@ -141,25 +141,41 @@ internal sealed class ServerCall : IDisposable
             return Task.CompletedTask;
         }
 
+        var failure = ToRpcException(exception);
+        return EndAsync(failure.Status, failure.Trailers);
+    }
+
+    /// <summary>
+    /// The <see cref="RpcException"/> whose status ends the call after <paramref name="exception"/>
+    /// (the same one for an <see cref="RpcException"/>; otherwise DEADLINE_EXCEEDED, CANCELLED or
+    /// UNKNOWN, see <see cref="GrpcServerOptions.EnableDetailedErrors"/>), logged once.
+    /// </summary>
+    public RpcException ToRpcException(Exception exception)
+    {
+        if (Http.RequestAborted.IsCancellationRequested)
+        {
+            return new RpcException(new Status(StatusCode.Cancelled, "Call cancelled by the client."), null, exception);
+        }
+
         if (DeadlineExceeded && exception is not RpcException)
         {
             GrpcServerLog.DeadlineExceeded(Logger, Method, Deadline);
-            return EndAsync(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
+            return new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"), null, exception);
         }
 
         switch (exception)
         {
             case RpcException rpc:
-                return EndAsync(rpc.Status, rpc.Trailers);
+                return rpc;
             case OperationCanceledException when CancellationToken.IsCancellationRequested:
                 GrpcServerLog.CallCancelledByServer(Logger, Method);
-                return EndAsync(new Status(StatusCode.Cancelled, "Call cancelled."));
+                return new RpcException(new Status(StatusCode.Cancelled, "Call cancelled."), null, exception);
             default:
                 GrpcServerLog.HandlerFailed(Logger, Method, exception);
                 var detail = Options.EnableDetailedErrors
                     ? $"Exception was thrown by handler. {exception.GetType().Name}: {exception.Message}"
                     : "Exception was thrown by handler.";
-                return EndAsync(new Status(StatusCode.Unknown, detail));
+                return new RpcException(new Status(StatusCode.Unknown, detail), null, exception);
         }
     }
 
@@ -173,7 +189,7 @@ internal sealed class ServerCall : IDisposable
     /// True once the deadline passed (and the client had not reset the stream first). Read from the
     /// deadline's own source, which is cancelled before any callback of the handler's token runs.
     /// </summary>
-    private bool DeadlineExceeded => _deadline is { IsCancellationRequested: true } && !Http.RequestAborted.IsCancellationRequested;
+    public bool DeadlineExceeded => _deadline is { IsCancellationRequested: true } && !Http.RequestAborted.IsCancellationRequested;
 
     /// <summary>Sets <see cref="Deadline"/> from the <c>grpc-timeout</c> header; returns the timeout to enforce, or null.</summary>
     private TimeSpan? ParseDeadline(string header)
