@@ -11,11 +11,12 @@ public sealed class AsyncClientStreamingCall<TRequest, TResponse> : IDisposable
     private readonly IResponseCall<TResponse> _call;
     private readonly Lazy<Task<TResponse>> _response;
 
-    internal AsyncClientStreamingCall(IResponseCall<TResponse> call, IClientStreamWriter<TRequest> requestStream)
+    internal AsyncClientStreamingCall(
+        IResponseCall<TResponse> call, IClientStreamWriter<TRequest> requestStream, Lazy<Task<TResponse>>? response = null)
     {
         _call = call;
         RequestStream = requestStream;
-        _response = new Lazy<Task<TResponse>>(() => call.ReadSingleMessageAsync(CancellationToken.None));
+        _response = response ?? new Lazy<Task<TResponse>>(() => call.ReadSingleMessageAsync(CancellationToken.None));
     }
 
     /// <summary>The request messages; call <see cref="IClientStreamWriter{T}.CompleteAsync"/> after the last.</summary>
@@ -35,6 +36,15 @@ public sealed class AsyncClientStreamingCall<TRequest, TResponse> : IDisposable
 
     /// <summary>Awaits <see cref="ResponseAsync"/>.</summary>
     public System.Runtime.CompilerServices.TaskAwaiter<TResponse> GetAwaiter() => ResponseAsync.GetAwaiter();
+
+    /// <summary>
+    /// This call with requests written through <paramref name="requestStream"/> and
+    /// <paramref name="responseAsync"/> as its response (null keeps this call's), for client
+    /// interceptors that observe or replace messages; headers, status, trailers and disposal stay this call's.
+    /// </summary>
+    public AsyncClientStreamingCall<TRequest, TResponse> With(
+        IClientStreamWriter<TRequest>? requestStream = null, Task<TResponse>? responseAsync = null)
+        => new(_call, requestStream ?? RequestStream, responseAsync is null ? _response : new Lazy<Task<TResponse>>(responseAsync));
 
     /// <summary>Cancels the call if it has not ended (the server sees CANCELLED) and frees its HTTP/2 stream.</summary>
     public void Dispose() => _call.Dispose();

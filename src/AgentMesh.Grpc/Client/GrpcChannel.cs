@@ -1,4 +1,5 @@
 using System.Net;
+using AgentMesh.Grpc.Interceptors;
 using AgentMesh.Grpc.Internal.Client;
 using Google.Protobuf;
 
@@ -18,14 +19,16 @@ public sealed class GrpcChannel : IDisposable
             throw new ArgumentException($"gRPC address '{address}' must start with http:// or https://.", nameof(address));
         }
 
+        ChannelKeepAlive.Validate(options);
         Address = address;
         Options = options;
+        Interceptors = options.Interceptors.ToArray();
         var handler = options.HttpHandler ?? new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.None,
-        };
+        }.WithKeepAlive(options);
         HttpClient = new HttpClient(handler, disposeHandler: options.HttpHandler is null)
         {
             Timeout = Timeout.InfiniteTimeSpan,
@@ -40,40 +43,85 @@ public sealed class GrpcChannel : IDisposable
 
     internal HttpClient HttpClient { get; }
 
+    /// <summary>Snapshot of <see cref="GrpcChannelOptions.Interceptors"/>, outermost first.</summary>
+    internal ClientInterceptor[] Interceptors { get; }
+
     internal string UserAgent { get; } =
         $"grpc-agentmesh-dotnet/{typeof(GrpcChannel).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"}";
 
-    /// <summary>Creates a channel. Throws <see cref="ArgumentException"/> for a non-http(s) address.</summary>
+    /// <summary>Creates a channel. Throws <see cref="ArgumentException"/> for a non-http(s) address or invalid keepalive settings.</summary>
     public static GrpcChannel ForAddress(string address, GrpcChannelOptions? options = null)
         => new(new Uri(address), options ?? new GrpcChannelOptions());
 
-    /// <summary>Makes a unary call. Throws <see cref="RpcException"/> when the call ends with a non-OK status.</summary>
-    public async Task<TResponse> UnaryAsync<TRequest, TResponse>(
+    /// <summary>
+    /// Makes a unary call through the interceptors, retried per <see cref="GrpcChannelOptions.RetryPolicy"/>
+    /// when the method is idempotent. Throws <see cref="RpcException"/> when the call ends with a non-OK status.
+    /// </summary>
+    public Task<TResponse> UnaryAsync<TRequest, TResponse>(
         Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var call = new ClientCall<TRequest, TResponse>(this, method, options);
-        call.Start(request);
-        return await call.ReadSingleMessageAsync(CancellationToken.None).ConfigureAwait(false);
+        return Interceptors.Length == 0
+            ? InvokeUnaryAsync(method, request, options)
+            : ClientInterceptorChain<TRequest, TResponse>.For(this).Unary(request, new(method, options));
     }
 
-    /// <summary>Starts a server-streaming call; read <see cref="AsyncServerStreamingCall{TResponse}.ResponseStream"/> to the end.</summary>
+    /// <summary>
+    /// Starts a server-streaming call through the interceptors, retried per
+    /// <see cref="GrpcChannelOptions.RetryPolicy"/> until a response arrives when the method is
+    /// idempotent; read <see cref="AsyncServerStreamingCall{TResponse}.ResponseStream"/> to the end.
+    /// </summary>
     public AsyncServerStreamingCall<TResponse> ServerStreaming<TRequest, TResponse>(
         Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
         ArgumentNullException.ThrowIfNull(request);
-        var call = new ClientCall<TRequest, TResponse>(this, method, options);
-        call.Start(request);
-        return new AsyncServerStreamingCall<TResponse>(call);
+        return Interceptors.Length == 0
+            ? StartServerStreaming(method, request, options)
+            : ClientInterceptorChain<TRequest, TResponse>.For(this).ServerStreaming(request, new(method, options));
     }
 
-    /// <summary>Starts a client-streaming call: write requests, complete the request stream, await the response.</summary>
+    /// <summary>Starts a client-streaming call through the interceptors: write requests, complete the request stream, await the response.</summary>
     public AsyncClientStreamingCall<TRequest, TResponse> ClientStreaming<TRequest, TResponse>(
         Method<TRequest, TResponse> method, CallOptions options = default)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+        => Interceptors.Length == 0
+            ? StartClientStreaming(method, options)
+            : ClientInterceptorChain<TRequest, TResponse>.For(this).ClientStreaming(new(method, options));
+
+    /// <summary>Starts a bidirectional streaming call through the interceptors.</summary>
+    public AsyncDuplexStreamingCall<TRequest, TResponse> DuplexStreaming<TRequest, TResponse>(
+        Method<TRequest, TResponse> method, CallOptions options = default)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+        => Interceptors.Length == 0
+            ? StartDuplexStreaming(method, options)
+            : ClientInterceptorChain<TRequest, TResponse>.For(this).DuplexStreaming(new(method, options));
+
+    /// <summary>Closes the pooled connections (unless <see cref="GrpcChannelOptions.HttpHandler"/> was supplied).</summary>
+    public void Dispose() => HttpClient.Dispose();
+
+    internal async Task<TResponse> InvokeUnaryAsync<TRequest, TResponse>(
+        Method<TRequest, TResponse> method, TRequest request, CallOptions options)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        using var call = RetryingCall<TRequest, TResponse>.Start(this, method, request, options);
+        return await call.ReadSingleMessageAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    internal AsyncServerStreamingCall<TResponse> StartServerStreaming<TRequest, TResponse>(
+        Method<TRequest, TResponse> method, TRequest request, CallOptions options)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+        => new(RetryingCall<TRequest, TResponse>.Start(this, method, request, options));
+
+    internal AsyncClientStreamingCall<TRequest, TResponse> StartClientStreaming<TRequest, TResponse>(
+        Method<TRequest, TResponse> method, CallOptions options)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
@@ -82,9 +130,8 @@ public sealed class GrpcChannel : IDisposable
         return new AsyncClientStreamingCall<TRequest, TResponse>(call, new RequestStreamWriter<TRequest, TResponse>(call));
     }
 
-    /// <summary>Starts a bidirectional streaming call.</summary>
-    public AsyncDuplexStreamingCall<TRequest, TResponse> DuplexStreaming<TRequest, TResponse>(
-        Method<TRequest, TResponse> method, CallOptions options = default)
+    internal AsyncDuplexStreamingCall<TRequest, TResponse> StartDuplexStreaming<TRequest, TResponse>(
+        Method<TRequest, TResponse> method, CallOptions options)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
@@ -92,7 +139,4 @@ public sealed class GrpcChannel : IDisposable
         call.StartStreaming();
         return new AsyncDuplexStreamingCall<TRequest, TResponse>(call, new RequestStreamWriter<TRequest, TResponse>(call));
     }
-
-    /// <summary>Closes the pooled connections (unless <see cref="GrpcChannelOptions.HttpHandler"/> was supplied).</summary>
-    public void Dispose() => HttpClient.Dispose();
 }
