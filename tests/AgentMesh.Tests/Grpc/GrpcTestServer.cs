@@ -30,16 +30,22 @@ public sealed class GrpcTestServer : IAsyncDisposable
 
     public EchoProbe Probe => _app.Services.GetRequiredService<EchoProbe>();
 
-    public static async Task<GrpcTestServer> StartAsync(Action<GrpcServerOptions>? configure = null, X509Certificate2? certificate = null)
+    /// <param name="configure">Server options, e.g. interceptors.</param>
+    /// <param name="certificate">TLS certificate; null serves h2c.</param>
+    /// <param name="port">Port to listen on; 0 picks a free one.</param>
+    /// <param name="services">Extra service registrations, e.g. interceptors resolved from DI.</param>
+    public static async Task<GrpcTestServer> StartAsync(
+        Action<GrpcServerOptions>? configure = null, X509Certificate2? certificate = null, int port = 0, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, 0, certificate));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, port, certificate));
         var logs = new LogCapture();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
         builder.Services.AddGrpcServer(configure);
         builder.Services.AddSingleton<EchoProbe>();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapGrpcService<EchoService>(EchoService.Descriptor);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
