@@ -154,7 +154,7 @@ internal sealed class ServerCall : IDisposable
     {
         if (Http.RequestAborted.IsCancellationRequested)
         {
-            return new RpcException(new Status(StatusCode.Cancelled, "Call cancelled by the client."), null, exception);
+            return CancelledByClient(exception);
         }
 
         if (DeadlineExceeded && exception is not RpcException)
@@ -178,6 +178,10 @@ internal sealed class ServerCall : IDisposable
                 return new RpcException(new Status(StatusCode.Unknown, detail), null, exception);
         }
     }
+
+    /// <summary>The CANCELLED status of a call whose client reset the stream or went away, caused by <paramref name="cause"/>.</summary>
+    public static RpcException CancelledByClient(Exception cause)
+        => new(new Status(StatusCode.Cancelled, "Call cancelled by the client."), null, cause);
 
     public void Dispose()
     {
