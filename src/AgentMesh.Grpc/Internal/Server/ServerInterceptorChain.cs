@@ -15,92 +15,27 @@ internal static class ServerInterceptorChain
         where TService : class
         where TRequest : class
         where TResponse : class
-    {
-        UnaryServerMethod<TRequest, TResponse> next = interceptors.Count == 0
-            ? (request, context) => invoke(ServiceOf<TService>(context), request, context)
-            : async (request, context) =>
-            {
-                var call = CallOf(context);
-                try
-                {
-                    var response = await invoke(ServiceOf<TService>(context), request, context).ConfigureAwait(false);
-                    ThrowIfDeadlineExceeded(call);
-                    return response;
-                }
-                catch (Exception exception) when (Mapped(call, exception) is { } status)
-                {
-                    throw status;
-                }
-            };
-        for (var i = interceptors.Count - 1; i >= 0; i--)
-        {
-            var (interceptor, inner) = (interceptors[i], next);
-            next = (request, context) => interceptor.UnaryHandler(request, context, inner);
-        }
-
-        return next;
-    }
+        => Chain<UnaryServerMethod<TRequest, TResponse>>(
+            Handler(invoke, interceptors).Invoke, interceptors,
+            static (interceptor, inner) => (request, context) => interceptor.UnaryHandler(request, context, inner));
 
     public static ClientStreamingServerMethod<TRequest, TResponse> ClientStreaming<TService, TRequest, TResponse>(
         Func<TService, IAsyncStreamReader<TRequest>, ServerCallContext, Task<TResponse>> invoke, IReadOnlyList<ServerInterceptor> interceptors)
         where TService : class
         where TRequest : class
         where TResponse : class
-    {
-        ClientStreamingServerMethod<TRequest, TResponse> next = interceptors.Count == 0
-            ? (requestStream, context) => invoke(ServiceOf<TService>(context), requestStream, context)
-            : async (requestStream, context) =>
-            {
-                var call = CallOf(context);
-                try
-                {
-                    var response = await invoke(ServiceOf<TService>(context), requestStream, context).ConfigureAwait(false);
-                    ThrowIfDeadlineExceeded(call);
-                    return response;
-                }
-                catch (Exception exception) when (Mapped(call, exception) is { } status)
-                {
-                    throw status;
-                }
-            };
-        for (var i = interceptors.Count - 1; i >= 0; i--)
-        {
-            var (interceptor, inner) = (interceptors[i], next);
-            next = (requestStream, context) => interceptor.ClientStreamingHandler(requestStream, context, inner);
-        }
-
-        return next;
-    }
+        => Chain<ClientStreamingServerMethod<TRequest, TResponse>>(
+            Handler(invoke, interceptors).Invoke, interceptors,
+            static (interceptor, inner) => (requestStream, context) => interceptor.ClientStreamingHandler(requestStream, context, inner));
 
     public static ServerStreamingServerMethod<TRequest, TResponse> ServerStreaming<TService, TRequest, TResponse>(
         Func<TService, TRequest, IServerStreamWriter<TResponse>, ServerCallContext, Task> invoke, IReadOnlyList<ServerInterceptor> interceptors)
         where TService : class
         where TRequest : class
         where TResponse : class
-    {
-        ServerStreamingServerMethod<TRequest, TResponse> next = interceptors.Count == 0
-            ? (request, responseStream, context) => invoke(ServiceOf<TService>(context), request, responseStream, context)
-            : async (request, responseStream, context) =>
-            {
-                var call = CallOf(context);
-                try
-                {
-                    await invoke(ServiceOf<TService>(context), request, responseStream, context).ConfigureAwait(false);
-                    ThrowIfDeadlineExceeded(call);
-                }
-                catch (Exception exception) when (Mapped(call, exception) is { } status)
-                {
-                    throw status;
-                }
-            };
-        for (var i = interceptors.Count - 1; i >= 0; i--)
-        {
-            var (interceptor, inner) = (interceptors[i], next);
-            next = (request, responseStream, context) => interceptor.ServerStreamingHandler(request, responseStream, context, inner);
-        }
-
-        return next;
-    }
+        => Chain<ServerStreamingServerMethod<TRequest, TResponse>>(
+            Handler(invoke, interceptors).Invoke, interceptors,
+            static (interceptor, inner) => (request, responseStream, context) => interceptor.ServerStreamingHandler(request, responseStream, context, inner));
 
     public static DuplexStreamingServerMethod<TRequest, TResponse> DuplexStreaming<TService, TRequest, TResponse>(
         Func<TService, IAsyncStreamReader<TRequest>, IServerStreamWriter<TResponse>, ServerCallContext, Task> invoke,
@@ -108,29 +43,71 @@ internal static class ServerInterceptorChain
         where TService : class
         where TRequest : class
         where TResponse : class
+        => Chain<DuplexStreamingServerMethod<TRequest, TResponse>>(
+            Handler(invoke, interceptors).Invoke, interceptors,
+            static (interceptor, inner) => (requestStream, responseStream, context) =>
+                interceptor.DuplexStreamingHandler(requestStream, responseStream, context, inner));
+
+    /// <summary>Wraps <paramref name="handler"/> in the interceptors, the last one innermost.</summary>
+    private static TMethod Chain<TMethod>(TMethod handler, IReadOnlyList<ServerInterceptor> interceptors, Func<ServerInterceptor, TMethod, TMethod> wrap)
     {
-        DuplexStreamingServerMethod<TRequest, TResponse> next = interceptors.Count == 0
-            ? (requestStream, responseStream, context) => invoke(ServiceOf<TService>(context), requestStream, responseStream, context)
-            : async (requestStream, responseStream, context) =>
-            {
-                var call = CallOf(context);
-                try
-                {
-                    await invoke(ServiceOf<TService>(context), requestStream, responseStream, context).ConfigureAwait(false);
-                    ThrowIfDeadlineExceeded(call);
-                }
-                catch (Exception exception) when (Mapped(call, exception) is { } status)
-                {
-                    throw status;
-                }
-            };
         for (var i = interceptors.Count - 1; i >= 0; i--)
         {
-            var (interceptor, inner) = (interceptors[i], next);
-            next = (requestStream, responseStream, context) => interceptor.DuplexStreamingHandler(requestStream, responseStream, context, inner);
+            handler = wrap(interceptors[i], handler);
         }
 
-        return next;
+        return handler;
+    }
+
+    /// <summary>The handler of a single-response method on the context's service instance; observed when there are interceptors.</summary>
+    private static Func<TInput, ServerCallContext, Task<TResponse>> Handler<TService, TInput, TResponse>(
+        Func<TService, TInput, ServerCallContext, Task<TResponse>> invoke, IReadOnlyList<ServerInterceptor> interceptors)
+        where TService : class
+    {
+        if (interceptors.Count == 0)
+        {
+            return (input, context) => invoke(ServiceOf<TService>(context), input, context);
+        }
+
+        return async (input, context) =>
+        {
+            var call = CallOf(context);
+            try
+            {
+                var response = await invoke(ServiceOf<TService>(context), input, context).ConfigureAwait(false);
+                ThrowIfDeadlineExceeded(call);
+                return response;
+            }
+            catch (Exception exception) when (Mapped(call, exception) is { } status)
+            {
+                throw status;
+            }
+        };
+    }
+
+    /// <summary>The handler of a streaming-response method on the context's service instance; observed when there are interceptors.</summary>
+    private static Func<TInput, IServerStreamWriter<TResponse>, ServerCallContext, Task> Handler<TService, TInput, TResponse>(
+        Func<TService, TInput, IServerStreamWriter<TResponse>, ServerCallContext, Task> invoke, IReadOnlyList<ServerInterceptor> interceptors)
+        where TService : class
+    {
+        if (interceptors.Count == 0)
+        {
+            return (input, responseStream, context) => invoke(ServiceOf<TService>(context), input, responseStream, context);
+        }
+
+        return async (input, responseStream, context) =>
+        {
+            var call = CallOf(context);
+            try
+            {
+                await invoke(ServiceOf<TService>(context), input, responseStream, context).ConfigureAwait(false);
+                ThrowIfDeadlineExceeded(call);
+            }
+            catch (Exception exception) when (Mapped(call, exception) is { } status)
+            {
+                throw status;
+            }
+        };
     }
 
     private static HttpServerCallContext HttpContextOf(ServerCallContext context) => context as HttpServerCallContext

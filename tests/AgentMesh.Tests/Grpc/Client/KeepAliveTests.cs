@@ -21,7 +21,7 @@ public sealed class KeepAliveTests
         });
 
         using var call = channel.ServerStreaming(ServerStream, new EchoRequest());
-        await WaitForAsync(() => server.Pings >= 2);
+        await Eventually.TrueAsync(() => server.Pings >= 2);
 
         Assert.Equal(1, server.Requests);
         Assert.Equal(1, server.Connections);
@@ -39,7 +39,7 @@ public sealed class KeepAliveTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(Unary, new EchoRequest()).WaitAsync(WaitLimit));
         var pingsDuringCall = server.Pings;
-        await WaitForAsync(() => server.Pings >= pingsDuringCall + 2);
+        await Eventually.TrueAsync(() => server.Pings >= pingsDuringCall + 2);
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
         Assert.Equal(1, server.Connections);
@@ -86,15 +86,5 @@ public sealed class KeepAliveTests
 
         Assert.Contains("at least 1 second", tooShort.Message);
         Assert.Contains("GrpcChannelOptions.HttpHandler", ownHandler.Message);
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow + WaitLimit;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "condition not met in time");
-            await Task.Delay(50);
-        }
     }
 }

@@ -120,7 +120,7 @@ public sealed class RetryTests : IAsyncLifetime
         });
         using var cancellation = new CancellationTokenSource();
         var call = channel.UnaryAsync(IdempotentUnary, new EchoRequest(), Failing("cancel", 100) with { CancellationToken = cancellation.Token });
-        await WaitForAsync(() => _flaky.AttemptsOf("cancel").Count == 1);
+        await Eventually.TrueAsync(() => _flaky.AttemptsOf("cancel").Count == 1);
 
         cancellation.Cancel();
         var error = await Assert.ThrowsAsync<RpcException>(() => call.WaitAsync(WaitLimit));
@@ -159,15 +159,6 @@ public sealed class RetryTests : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow + WaitLimit;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "condition not met in time");
-            await Task.Delay(20);
-        }
-    }
 
     /// <summary>Passes requests to a real socket handler; records the first failure and holds the second attempt until the server is up.</summary>
     private sealed class AttemptGate(Task serverUp) : DelegatingHandler(new SocketsHttpHandler())

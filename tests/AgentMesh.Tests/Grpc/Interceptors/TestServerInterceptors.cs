@@ -56,12 +56,7 @@ public sealed class StatusRecorder : ServerInterceptor
     /// <summary>The recorded status of <paramref name="method"/>'s calls, waiting until there are <paramref name="count"/>.</summary>
     public async Task<List<StatusCode>> StatusesAsync(string method, int count)
     {
-        var until = DateTime.UtcNow + EchoMethods.WaitLimit;
-        while (Of(method).Count < count && DateTime.UtcNow < until)
-        {
-            await Task.Delay(20);
-        }
-
+        await Eventually.TrueAsync(() => Of(method).Count >= count);
         return Of(method).Select(call => call.Code).ToList();
     }
 
