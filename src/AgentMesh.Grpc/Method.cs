@@ -28,6 +28,7 @@ public sealed class Method<TRequest, TResponse>
     /// <summary>The protobuf descriptor of the method.</summary>
     public MethodDescriptor Descriptor { get; }
 
+    /// <summary>The call type, from the descriptor's streaming flags; a channel calls the method only in this form.</summary>
     public MethodType Type { get; }
 
     /// <summary>Fully qualified service name, e.g. <c>agentmesh.v1.Orchestrator</c>.</summary>

@@ -8,7 +8,9 @@ namespace AgentMesh.Grpc.Client;
 /// <summary>
 /// A client connection to one gRPC server address (<c>http://host:port</c> for HTTP/2 cleartext
 /// with prior knowledge, <c>https://</c> for TLS). Thread-safe; reuse one per address: calls share
-/// pooled HTTP/2 connections (more are opened when one reaches its stream limit).
+/// pooled HTTP/2 connections (more are opened when one reaches its stream limit). Every call goes
+/// through <see cref="GrpcChannelOptions.Interceptors"/>; unary and server-streaming calls of
+/// idempotent methods are retried per <see cref="GrpcChannelOptions.RetryPolicy"/>.
 /// </summary>
 public sealed class GrpcChannel : IDisposable
 {
@@ -53,25 +55,34 @@ public sealed class GrpcChannel : IDisposable
     public static GrpcChannel ForAddress(string address, GrpcChannelOptions? options = null)
         => new(new Uri(address), options ?? new GrpcChannelOptions());
 
+    /// <summary>Makes a unary call and returns its response. Throws <see cref="RpcException"/> when the call ends with a non-OK status.</summary>
+    public async Task<TResponse> UnaryAsync<TRequest, TResponse>(
+        Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        using var call = Unary(method, request, options);
+        return await call.ResponseAsync.ConfigureAwait(false);
+    }
+
     /// <summary>
-    /// Makes a unary call through the interceptors, retried per <see cref="GrpcChannelOptions.RetryPolicy"/>
-    /// when the method is idempotent. Throws <see cref="RpcException"/> when the call ends with a non-OK status.
+    /// Starts a unary call whose response headers, status and trailers stay readable; dispose it when done.
+    /// Throws <see cref="ArgumentException"/> when <paramref name="method"/> is not unary or the compression encoding is unsupported.
     /// </summary>
-    public Task<TResponse> UnaryAsync<TRequest, TResponse>(
+    public AsyncUnaryCall<TResponse> Unary<TRequest, TResponse>(
         Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
         ArgumentNullException.ThrowIfNull(request);
         return Interceptors.Length == 0
-            ? InvokeUnaryAsync(method, request, options)
+            ? StartUnary(method, request, options)
             : ClientInterceptorChain<TRequest, TResponse>.For(this).Unary(request, new(method, options));
     }
 
     /// <summary>
-    /// Starts a server-streaming call through the interceptors, retried per
-    /// <see cref="GrpcChannelOptions.RetryPolicy"/> until a response arrives when the method is
-    /// idempotent; read <see cref="AsyncServerStreamingCall{TResponse}.ResponseStream"/> to the end.
+    /// Starts a server-streaming call; read <see cref="AsyncServerStreamingCall{TResponse}.ResponseStream"/> to the end.
+    /// Throws <see cref="ArgumentException"/> when <paramref name="method"/> is not server streaming or the compression encoding is unsupported.
     /// </summary>
     public AsyncServerStreamingCall<TResponse> ServerStreaming<TRequest, TResponse>(
         Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
@@ -84,7 +95,10 @@ public sealed class GrpcChannel : IDisposable
             : ClientInterceptorChain<TRequest, TResponse>.For(this).ServerStreaming(request, new(method, options));
     }
 
-    /// <summary>Starts a client-streaming call through the interceptors: write requests, complete the request stream, await the response.</summary>
+    /// <summary>
+    /// Starts a client-streaming call: write requests, complete the request stream, await the response.
+    /// Throws <see cref="ArgumentException"/> when <paramref name="method"/> is not client streaming or the compression encoding is unsupported.
+    /// </summary>
     public AsyncClientStreamingCall<TRequest, TResponse> ClientStreaming<TRequest, TResponse>(
         Method<TRequest, TResponse> method, CallOptions options = default)
         where TRequest : class, IMessage<TRequest>, new()
@@ -93,7 +107,10 @@ public sealed class GrpcChannel : IDisposable
             ? StartClientStreaming(method, options)
             : ClientInterceptorChain<TRequest, TResponse>.For(this).ClientStreaming(new(method, options));
 
-    /// <summary>Starts a bidirectional streaming call through the interceptors.</summary>
+    /// <summary>
+    /// Starts a bidirectional streaming call. Throws <see cref="ArgumentException"/> when <paramref name="method"/>
+    /// is not duplex streaming or the compression encoding is unsupported.
+    /// </summary>
     public AsyncDuplexStreamingCall<TRequest, TResponse> DuplexStreaming<TRequest, TResponse>(
         Method<TRequest, TResponse> method, CallOptions options = default)
         where TRequest : class, IMessage<TRequest>, new()
@@ -105,38 +122,39 @@ public sealed class GrpcChannel : IDisposable
     /// <summary>Closes the pooled connections (unless <see cref="GrpcChannelOptions.HttpHandler"/> was supplied).</summary>
     public void Dispose() => HttpClient.Dispose();
 
-    internal async Task<TResponse> InvokeUnaryAsync<TRequest, TResponse>(
+    /// <summary>Starts a unary call behind the interceptors.</summary>
+    internal AsyncUnaryCall<TResponse> StartUnary<TRequest, TResponse>(
         Method<TRequest, TResponse> method, TRequest request, CallOptions options)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
-    {
-        using var call = RetryingCall<TRequest, TResponse>.Start(this, method, request, options);
-        return await call.ReadSingleMessageAsync(CancellationToken.None).ConfigureAwait(false);
-    }
+        => new(RetryingCall<TRequest, TResponse>.Start(this, method, MethodType.Unary, request, options));
 
+    /// <summary>Starts a server-streaming call behind the interceptors.</summary>
     internal AsyncServerStreamingCall<TResponse> StartServerStreaming<TRequest, TResponse>(
         Method<TRequest, TResponse> method, TRequest request, CallOptions options)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
-        => new(RetryingCall<TRequest, TResponse>.Start(this, method, request, options));
+        => new(RetryingCall<TRequest, TResponse>.Start(this, method, MethodType.ServerStreaming, request, options));
 
+    /// <summary>Starts a client-streaming call behind the interceptors.</summary>
     internal AsyncClientStreamingCall<TRequest, TResponse> StartClientStreaming<TRequest, TResponse>(
         Method<TRequest, TResponse> method, CallOptions options)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
-        var call = new ClientCall<TRequest, TResponse>(this, method, options);
+        var call = new ClientCall<TRequest, TResponse>(this, method, MethodType.ClientStreaming, options);
         call.StartStreaming();
-        return new AsyncClientStreamingCall<TRequest, TResponse>(call, new RequestStreamWriter<TRequest, TResponse>(call));
+        return new AsyncClientStreamingCall<TRequest, TResponse>(call, new RequestStreamWriter<TRequest, TResponse>(call, options.WriteOptions));
     }
 
+    /// <summary>Starts a bidirectional streaming call behind the interceptors.</summary>
     internal AsyncDuplexStreamingCall<TRequest, TResponse> StartDuplexStreaming<TRequest, TResponse>(
         Method<TRequest, TResponse> method, CallOptions options)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
-        var call = new ClientCall<TRequest, TResponse>(this, method, options);
+        var call = new ClientCall<TRequest, TResponse>(this, method, MethodType.DuplexStreaming, options);
         call.StartStreaming();
-        return new AsyncDuplexStreamingCall<TRequest, TResponse>(call, new RequestStreamWriter<TRequest, TResponse>(call));
+        return new AsyncDuplexStreamingCall<TRequest, TResponse>(call, new RequestStreamWriter<TRequest, TResponse>(call, options.WriteOptions));
     }
 }

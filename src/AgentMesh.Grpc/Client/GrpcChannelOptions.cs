@@ -1,12 +1,26 @@
 using AgentMesh.Grpc.Interceptors;
+using AgentMesh.Grpc.Internal.Wire;
 
 namespace AgentMesh.Grpc.Client;
 
 /// <summary>Options of a <see cref="GrpcChannel"/>, read when the channel is created.</summary>
 public sealed class GrpcChannelOptions
 {
-    /// <summary>Largest message the client accepts, in bytes. Default 4 MiB; null means unlimited.</summary>
+    private string? _compressionEncoding;
+
+    /// <summary>Largest message the client accepts, in bytes (after decompression). Default 4 MiB; null means unlimited.</summary>
     public int? MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Default <see cref="CallOptions.CompressionEncoding"/> of the channel's calls: <c>"gzip"</c> compresses request
+    /// messages. Default null: uncompressed (as <c>"identity"</c>). Throws <see cref="ArgumentException"/> for any
+    /// other encoding.
+    /// </summary>
+    public string? CompressionEncoding
+    {
+        get => _compressionEncoding;
+        set => _compressionEncoding = MessageCompression.Normalize(value, nameof(CompressionEncoding));
+    }
 
     /// <summary>
     /// The HTTP handler calls go through (e.g. a <see cref="SocketsHttpHandler"/> with custom TLS

@@ -3,8 +3,8 @@ using Google.Protobuf;
 
 namespace AgentMesh.Grpc.Interceptors;
 
-/// <summary>Makes the unary call: the next client interceptor, innermost the channel.</summary>
-public delegate Task<TResponse> UnaryCallContinuation<TRequest, TResponse>(
+/// <summary>Starts the unary call: the next client interceptor, innermost the channel.</summary>
+public delegate AsyncUnaryCall<TResponse> UnaryCallContinuation<TRequest, TResponse>(
     TRequest request, ClientInterceptorContext<TRequest, TResponse> context)
     where TRequest : class, IMessage<TRequest>, new()
     where TResponse : class, IMessage<TResponse>, new();

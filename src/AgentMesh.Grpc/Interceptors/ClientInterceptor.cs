@@ -12,17 +12,18 @@ namespace AgentMesh.Grpc.Interceptors;
 /// <para>
 /// An interceptor can change the call options (metadata, deadline, cancellation) by passing a
 /// changed <see cref="ClientInterceptorContext{TRequest, TResponse}"/>, pass on another request,
-/// reject the call by throwing <see cref="RpcException"/> without calling the continuation, and
-/// observe or replace responses: a unary call's status is the outcome of the continuation's task
-/// (<see cref="RpcException.Status"/> when it throws); streaming calls are wrapped with the
-/// <c>With</c> methods of the call objects (e.g. a response stream whose <c>MoveNext</c> sees the
-/// end of the call: false for OK, <see cref="RpcException"/> otherwise).
+/// reject the call by throwing <see cref="RpcException"/> without calling the continuation (the
+/// channel method that starts the call throws it), and observe or replace responses and the final
+/// status through the <c>With</c> methods of the call objects: e.g. a unary response task that
+/// awaits <see cref="AsyncUnaryCall{TResponse}.ResponseAsync"/> (an <see cref="RpcException"/>
+/// carries a failed call's status), or a response stream whose <c>MoveNext</c> sees the end of
+/// the call (false for OK, <see cref="RpcException"/> otherwise).
 /// </para>
 /// </summary>
 public abstract class ClientInterceptor
 {
-    /// <summary>Intercepts a unary call (<see cref="GrpcChannel.UnaryAsync"/>).</summary>
-    public virtual Task<TResponse> UnaryCall<TRequest, TResponse>(
+    /// <summary>Intercepts the start of a unary call (<see cref="GrpcChannel.Unary"/> and <see cref="GrpcChannel.UnaryAsync"/>).</summary>
+    public virtual AsyncUnaryCall<TResponse> UnaryCall<TRequest, TResponse>(
         TRequest request, ClientInterceptorContext<TRequest, TResponse> context, UnaryCallContinuation<TRequest, TResponse> continuation)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()

@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace AgentMesh.Tests.Grpc;
 
-/// <summary>A grpc-js script from Grpc/peers run with <c>node</c>; stdout lines are JSON.</summary>
+/// <summary>
+/// A peer script from Grpc/peers: <c>.js</c> runs with <c>node</c> (grpc-js), <c>.py</c> with Debian's
+/// <c>/usr/bin/python3</c> (python3-grpcio); stdout lines are JSON.
+/// </summary>
 public sealed class NodePeer : IDisposable
 {
     private readonly Process _process;
@@ -17,7 +20,8 @@ public sealed class NodePeer : IDisposable
 
     public static NodePeer Start(string script, params string[] arguments)
     {
-        var start = new ProcessStartInfo("node")
+        var program = script.EndsWith(".py", StringComparison.Ordinal) ? "/usr/bin/python3" : "node";
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -30,7 +34,7 @@ public sealed class NodePeer : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        return new NodePeer(Process.Start(start) ?? throw new InvalidOperationException("node did not start"));
+        return new NodePeer(Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start"));
     }
 
     /// <summary>The next stdout line as JSON; fails with the script's stderr when it exits first.</summary>
@@ -40,7 +44,7 @@ public sealed class NodePeer : IDisposable
         if (line is null)
         {
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            throw new InvalidOperationException($"node exited with {_process.ExitCode}: {await _stderr}");
+            throw new InvalidOperationException($"{_process.StartInfo.FileName} exited with {_process.ExitCode}: {await _stderr}");
         }
 
         return JsonDocument.Parse(line).RootElement.Clone();

@@ -18,7 +18,7 @@ internal sealed class ClientInterceptorChain<TRequest, TResponse>
 
     private ClientInterceptorChain(GrpcChannel channel, IReadOnlyList<ClientInterceptor> interceptors)
     {
-        UnaryCallContinuation<TRequest, TResponse> unary = (request, context) => channel.InvokeUnaryAsync(context.Method, request, context.Options);
+        UnaryCallContinuation<TRequest, TResponse> unary = (request, context) => channel.StartUnary(context.Method, request, context.Options);
         ServerStreamingCallContinuation<TRequest, TResponse> serverStreaming =
             (request, context) => channel.StartServerStreaming(context.Method, request, context.Options);
         ClientStreamingCallContinuation<TRequest, TResponse> clientStreaming = context => channel.StartClientStreaming(context.Method, context.Options);

@@ -26,44 +26,49 @@ internal sealed class RetryingCall<TRequest, TResponse> : IResponseCall<TRespons
     private readonly TaskCompletionSource _disposedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
     private readonly Task<ClientCall<TRequest, TResponse>> _committed;
+    private readonly Lazy<Task<TResponse>> _response;
     private ClientCall<TRequest, TResponse>? _current;
     private Task<Metadata>? _headers;
     private bool _disposed;
 
-    private RetryingCall(GrpcChannel channel, Method<TRequest, TResponse> method, TRequest request, CallOptions options, RetryPolicy policy)
+    private RetryingCall(ClientCall<TRequest, TResponse> first, GrpcChannel channel, Method<TRequest, TResponse> method,
+        TRequest request, CallOptions options, RetryPolicy policy)
     {
         _channel = channel;
         _method = method;
         _request = request;
         _options = options;
         _policy = policy;
-        _committed = RunAttemptsAsync();
+        _response = new Lazy<Task<TResponse>>(ResponseOfCommittedAsync);
+        _committed = RunAttemptsAsync(first);
     }
 
     public Task<Metadata> ResponseHeadersAsync => _headers ??= HeadersAsync();
 
+    public Task<TResponse> ResponseAsync => _response.Value;
+
     /// <summary>
-    /// Starts a call with a single request message (unary, server streaming): retried under the
-    /// channel's <see cref="GrpcChannelOptions.RetryPolicy"/> when the method is IDEMPOTENT or NO_SIDE_EFFECTS.
+    /// Starts a call of <paramref name="callType"/> (unary or server streaming) with its request
+    /// message: retried under the channel's <see cref="GrpcChannelOptions.RetryPolicy"/> when the
+    /// method is IDEMPOTENT or NO_SIDE_EFFECTS. Throws <see cref="ArgumentException"/> as
+    /// <see cref="ClientCall{TRequest, TResponse}"/> does.
     /// </summary>
-    public static IResponseCall<TResponse> Start(GrpcChannel channel, Method<TRequest, TResponse> method, TRequest request, CallOptions options)
+    public static IResponseCall<TResponse> Start(
+        GrpcChannel channel, Method<TRequest, TResponse> method, MethodType callType, TRequest request, CallOptions options)
     {
+        var first = new ClientCall<TRequest, TResponse>(channel, method, callType, options);
         if (channel.Options.RetryPolicy is { } policy && IsRetrySafe(method))
         {
-            return new RetryingCall<TRequest, TResponse>(channel, method, request, options, policy);
+            return new RetryingCall<TRequest, TResponse>(first, channel, method, request, options, policy);
         }
 
-        var call = new ClientCall<TRequest, TResponse>(channel, method, options);
-        call.Start(request);
-        return call;
+        first.Start(request);
+        return first;
     }
 
     public Task<TResponse?> ReadMessageAsync(CancellationToken cancellationToken) => _committed.IsCompletedSuccessfully
         ? _committed.Result.ReadMessageAsync(cancellationToken)
         : ReadAfterCommitAsync(cancellationToken);
-
-    public async Task<TResponse> ReadSingleMessageAsync(CancellationToken cancellationToken)
-        => await (await _committed.ConfigureAwait(false)).ReadSingleMessageAsync(cancellationToken).ConfigureAwait(false);
 
     public Status GetStatus() => Committed().GetStatus();
 
@@ -92,11 +97,11 @@ internal sealed class RetryingCall<TRequest, TResponse> : IResponseCall<TRespons
             && method.IdempotencyLevel is Google.Protobuf.Reflection.MethodOptions.Types.IdempotencyLevel.Idempotent
                 or Google.Protobuf.Reflection.MethodOptions.Types.IdempotencyLevel.NoSideEffects;
 
-    private async Task<ClientCall<TRequest, TResponse>> RunAttemptsAsync()
+    private async Task<ClientCall<TRequest, TResponse>> RunAttemptsAsync(ClientCall<TRequest, TResponse> first)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var call = StartAttempt(attempt);
+            var call = StartAttempt(attempt, first);
             if (!await ShouldRetryAsync(call, attempt).ConfigureAwait(false))
             {
                 return call;
@@ -106,10 +111,12 @@ internal sealed class RetryingCall<TRequest, TResponse> : IResponseCall<TRespons
         }
     }
 
-    private ClientCall<TRequest, TResponse> StartAttempt(int attempt)
+    /// <summary>Starts attempt <paramref name="attempt"/>: <paramref name="first"/>, or a retry telling the attempts before it.</summary>
+    private ClientCall<TRequest, TResponse> StartAttempt(int attempt, ClientCall<TRequest, TResponse> first)
     {
-        var options = attempt == 1 ? _options : _options with { Headers = WithPreviousAttempts(attempt - 1) };
-        var call = new ClientCall<TRequest, TResponse>(_channel, _method, options);
+        var call = attempt == 1
+            ? first
+            : new ClientCall<TRequest, TResponse>(_channel, _method, _method.Type, _options with { Headers = WithPreviousAttempts(attempt - 1) });
         bool disposed;
         lock (_gate)
         {
@@ -179,6 +186,9 @@ internal sealed class RetryingCall<TRequest, TResponse> : IResponseCall<TRespons
     private ClientCall<TRequest, TResponse> Committed() => _committed.IsCompletedSuccessfully
         ? _committed.Result
         : throw new InvalidOperationException("The call has not ended yet.");
+
+    private async Task<TResponse> ResponseOfCommittedAsync()
+        => await (await _committed.ConfigureAwait(false)).ResponseAsync.ConfigureAwait(false);
 
     private async Task<TResponse?> ReadAfterCommitAsync(CancellationToken cancellationToken)
         => await (await _committed.ConfigureAwait(false)).ReadMessageAsync(cancellationToken).ConfigureAwait(false);

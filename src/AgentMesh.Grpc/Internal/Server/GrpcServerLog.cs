@@ -27,4 +27,7 @@ internal static partial class GrpcServerLog
 
     [LoggerMessage(7, LogLevel.Information, "gRPC call {Method} was cancelled by the server.")]
     public static partial void CallCancelledByServer(ILogger logger, string method);
+
+    [LoggerMessage(8, LogLevel.Information, "gRPC call {Method} ended but its status could not be sent: {Reason}")]
+    public static partial void EndNotSent(ILogger logger, string method, string reason);
 }

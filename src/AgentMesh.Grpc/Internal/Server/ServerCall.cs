@@ -1,4 +1,3 @@
-using System.Globalization;
 using AgentMesh.Grpc.Internal.Wire;
 using AgentMesh.Grpc.Server;
 using Google.Protobuf;
@@ -11,13 +10,18 @@ namespace AgentMesh.Grpc.Internal.Server;
 
 /// <summary>
 /// One server call on one HTTP/2 stream: its deadline and cancellation, reading request messages,
-/// writing response messages, and ending with a status (in trailers, or Trailers-Only).
+/// writing response headers and (possibly compressed) messages, and ending with a status (in
+/// trailers, or Trailers-Only).
 /// </summary>
 internal sealed class ServerCall : IDisposable
 {
     private readonly CancellationTokenSource _cancellation;
     private readonly CancellationTokenSource? _deadline;
     private readonly MessageReader _reader;
+    private string? _responseEncoding;
+    private bool _headersPrepared;
+    private bool _compressResponses;
+    private bool _ended;
 
     public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger)
     {
@@ -40,7 +44,8 @@ internal sealed class ServerCall : IDisposable
         }
 
         _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize,
-            http.Request.Headers[GrpcHeaders.Encoding].ToString());
+            http.Request.Headers.GrpcEncoding.ToString());
+        _responseEncoding = options.ResponseCompressionEncoding;
         Context = new HttpServerCallContext(this);
     }
 
@@ -57,6 +62,26 @@ internal sealed class ServerCall : IDisposable
     public CancellationToken CancellationToken => _cancellation.Token;
 
     public HttpServerCallContext Context { get; }
+
+    /// <summary>Options of the following response messages (the context's and the stream writer's).</summary>
+    public WriteOptions? WriteOptions { get; set; }
+
+    /// <summary>Whether the last request message read was compressed.</summary>
+    public bool RequestMessageCompressed => _reader.LastMessageCompressed;
+
+    /// <summary>See <see cref="ServerCallContext.ResponseCompressionEncoding"/>.</summary>
+    public string? ResponseCompressionEncoding
+    {
+        get => _responseEncoding;
+        set
+        {
+            var encoding = MessageCompression.Normalize(value, nameof(ServerCallContext.ResponseCompressionEncoding));
+            _responseEncoding = _headersPrepared || Http.Response.HasStarted
+                ? throw new InvalidOperationException(
+                    "ResponseCompressionEncoding must be set before the response headers or the first response message are sent.")
+                : encoding;
+        }
+    }
 
     /// <summary>Turns off Kestrel's request body size and minimum data rate limits for this request.</summary>
     public static void RelaxBodyLimits(HttpContext http)
@@ -91,7 +116,29 @@ internal sealed class ServerCall : IDisposable
         return message;
     }
 
-    /// <summary>Writes one response message and flushes it (sending the response headers first if needed).</summary>
+    /// <summary>Sends the response headers with <paramref name="metadata"/> now; throws <see cref="InvalidOperationException"/> once they were sent.</summary>
+    public async Task WriteResponseHeadersAsync(Metadata metadata)
+    {
+        var response = Http.Response;
+        if (response.HasStarted)
+        {
+            throw new InvalidOperationException("Response headers were already sent; they can be sent once, before the first message.");
+        }
+
+        PrepareResponseHeaders();
+        foreach (var (name, value) in MetadataCodec.ToHeaders(metadata))
+        {
+            response.Headers.Append(name, value);
+        }
+
+        await response.StartAsync(CancellationToken).ConfigureAwait(false);
+        await response.BodyWriter.FlushAsync(CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes one response message, compressed unless <see cref="WriteFlags.NoCompress"/> when the call
+    /// compresses, and flushes it unless <see cref="WriteFlags.BufferHint"/> (the response headers go first).
+    /// </summary>
     public async Task WriteMessageAsync(IMessage message, CancellationToken cancellationToken)
     {
         using var linked = cancellationToken.CanBeCanceled
@@ -99,7 +146,14 @@ internal sealed class ServerCall : IDisposable
             : null;
         var token = linked?.Token ?? CancellationToken;
         token.ThrowIfCancellationRequested();
-        MessageFraming.Write(Http.Response.BodyWriter, message);
+        PrepareResponseHeaders();
+        var flags = WriteOptions?.Flags ?? WriteFlags.None;
+        MessageFraming.Write(Http.Response.BodyWriter, message, _compressResponses && (flags & WriteFlags.NoCompress) == 0);
+        if ((flags & WriteFlags.BufferHint) != 0)
+        {
+            return;
+        }
+
         var result = await Http.Response.BodyWriter.FlushAsync(token).ConfigureAwait(false);
         if (result.IsCanceled)
         {
@@ -107,14 +161,15 @@ internal sealed class ServerCall : IDisposable
         }
     }
 
-    /// <summary>Ends the call with <paramref name="status"/> and the context's response trailers.</summary>
+    /// <summary>Ends the call with <paramref name="status"/> and the context's response trailers; only the first end is sent.</summary>
     public async Task EndAsync(Status status, Metadata? extraTrailers = null)
     {
-        if (Http.RequestAborted.IsCancellationRequested)
+        if (_ended || Http.RequestAborted.IsCancellationRequested)
         {
             return;
         }
 
+        _ended = true;
         if (DeadlineExceeded && status.StatusCode == StatusCode.OK)
         {
             status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
@@ -122,13 +177,13 @@ internal sealed class ServerCall : IDisposable
 
         var trailers = Merge(Context.ResponseTrailers, extraTrailers);
         GrpcServerLog.CallEndedWithStatus(Logger, Method, status.StatusCode, status.Detail);
-        if (!Http.Response.HasStarted)
+        if (!_headersPrepared && !Http.Response.HasStarted)
         {
             TrailersOnlyResponse.Write(Http.Response, status, trailers);
             return;
         }
 
-        TrailersOnlyResponse.WriteStatus((name, value) => Http.Response.AppendTrailer(name, value), status, trailers);
+        TrailersOnlyResponse.WriteTrailers(Http.Response, status, trailers);
         await Http.Response.BodyWriter.FlushAsync().ConfigureAwait(false);
     }
 
@@ -138,6 +193,12 @@ internal sealed class ServerCall : IDisposable
         if (Http.RequestAborted.IsCancellationRequested)
         {
             GrpcServerLog.CallCancelledByClient(Logger, Method);
+            return Task.CompletedTask;
+        }
+
+        if (_ended)
+        {
+            GrpcServerLog.EndNotSent(Logger, Method, exception.Message);
             return Task.CompletedTask;
         }
 
@@ -195,6 +256,27 @@ internal sealed class ServerCall : IDisposable
     /// </summary>
     public bool DeadlineExceeded => _deadline is { IsCancellationRequested: true } && !Http.RequestAborted.IsCancellationRequested;
 
+    /// <summary>
+    /// Before the response headers go out (once): announces the accepted encodings and picks the
+    /// response encoding, which is used only when the client's <c>grpc-accept-encoding</c> lists it.
+    /// </summary>
+    private void PrepareResponseHeaders()
+    {
+        if (_headersPrepared)
+        {
+            return;
+        }
+
+        _headersPrepared = true;
+        var headers = Http.Response.Headers;
+        headers.GrpcAcceptEncoding = GrpcHeaders.SupportedEncodings;
+        if (_responseEncoding is { } encoding && MessageCompression.IsListed(Http.Request.Headers.GrpcAcceptEncoding, encoding))
+        {
+            headers.GrpcEncoding = encoding;
+            _compressResponses = true;
+        }
+    }
+
     /// <summary>Sets <see cref="Deadline"/> from the <c>grpc-timeout</c> header; returns the timeout to enforce, or null.</summary>
     private TimeSpan? ParseDeadline(string header)
     {
@@ -231,20 +313,5 @@ internal sealed class ServerCall : IDisposable
         }
 
         return merged;
-    }
-
-    /// <summary>The peer in gRPC's form, e.g. <c>ipv4:127.0.0.1:50312</c>.</summary>
-    public string FormatPeer()
-    {
-        var connection = Http.Connection;
-        if (connection.RemoteIpAddress is not { } ip)
-        {
-            return "unknown";
-        }
-
-        var port = connection.RemotePort.ToString(CultureInfo.InvariantCulture);
-        return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
-            ? $"ipv6:[{ip}]:{port}"
-            : $"ipv4:{ip}:{port}";
     }
 }

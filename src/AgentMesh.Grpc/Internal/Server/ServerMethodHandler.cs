@@ -79,7 +79,7 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
         }
 
         var encoding = request.Headers[GrpcHeaders.Encoding].ToString();
-        if (encoding.Length > 0 && encoding is not ("identity" or "gzip"))
+        if (encoding.Length > 0 && !MessageCompression.IsSupported(encoding))
         {
             http.Response.Headers[GrpcHeaders.AcceptEncoding] = GrpcHeaders.SupportedEncodings;
             var detail = $"Message encoding '{encoding}' is not supported; supported: {GrpcHeaders.SupportedEncodings}.";
@@ -95,8 +95,7 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
     {
         GrpcServerLog.RequestRejected(logger, Path, detail);
         http.Response.StatusCode = httpStatus;
-        TrailersOnlyResponse.WriteStatus((name, value) => http.Response.Headers.Append(name, value),
-            new Status(StatusCode.Internal, detail), null);
+        TrailersOnlyResponse.WriteStatus(http.Response.Headers, new Status(StatusCode.Internal, detail), null);
         return true;
     }
 }

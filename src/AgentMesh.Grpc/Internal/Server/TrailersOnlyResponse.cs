@@ -1,9 +1,11 @@
+using System.Globalization;
 using AgentMesh.Grpc.Internal.Wire;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace AgentMesh.Grpc.Internal.Server;
 
-/// <summary>Status and trailing metadata of a call, sent in headers or in trailers.</summary>
+/// <summary>Status and trailing metadata of a call, sent in headers (Trailers-Only) or in trailers.</summary>
 internal static class TrailersOnlyResponse
 {
     /// <summary>Puts the status in the response headers of a response that has not started (Trailers-Only).</summary>
@@ -11,29 +13,29 @@ internal static class TrailersOnlyResponse
     {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = GrpcHeaders.ContentType;
-        WriteStatus((name, value) => response.Headers.Append(name, value), status, trailers);
+        WriteStatus(response.Headers, status, trailers);
     }
 
-    /// <summary>Writes <c>grpc-status</c>, <c>grpc-message</c> (percent-encoded) and the custom trailers via <paramref name="add"/>.</summary>
-    public static void WriteStatus(Action<string, string> add, Status status, Metadata? trailers)
+    /// <summary>Puts the status in the HTTP/2 trailers of a started response.</summary>
+    public static void WriteTrailers(HttpResponse response, Status status, Metadata? trailers)
     {
-        add(GrpcHeaders.Status, ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var feature = response.HttpContext.Features.Get<IHttpResponseTrailersFeature>()
+            ?? throw new InvalidOperationException("The response does not support trailers; gRPC needs HTTP/2.");
+        WriteStatus(feature.Trailers, status, trailers);
+    }
+
+    /// <summary>Sets <c>grpc-status</c>, <c>grpc-message</c> (percent-encoded) and adds the custom trailers to <paramref name="target"/>.</summary>
+    public static void WriteStatus(IHeaderDictionary target, Status status, Metadata? trailers)
+    {
+        target.GrpcStatus = ((int)status.StatusCode).ToString(CultureInfo.InvariantCulture);
         if (!string.IsNullOrEmpty(status.Detail))
         {
-            add(GrpcHeaders.Message, StatusMessageCodec.Encode(status.Detail));
+            target.GrpcMessage = StatusMessageCodec.Encode(status.Detail);
         }
 
-        if (trailers is null)
+        foreach (var (name, value) in MetadataCodec.ToHeaders(trailers))
         {
-            return;
-        }
-
-        foreach (var entry in trailers)
-        {
-            if (!ReservedHeaders.IsReserved(entry.Key))
-            {
-                add(entry.Key, MetadataCodec.Encode(entry));
-            }
+            target.Append(name, value);
         }
     }
 }

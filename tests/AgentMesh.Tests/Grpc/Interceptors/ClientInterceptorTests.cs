@@ -19,7 +19,8 @@ public sealed class ClientInterceptorTests
         using var channel = GrpcChannel.ForAddress(server.Address, options);
         var callerHeaders = new Metadata { { "x-user", "alice" } };
 
-        var reply = await channel.UnaryAsync(Unary, new EchoRequest { Message = "u" }, new CallOptions(callerHeaders)).WaitAsync(WaitLimit);
+        using var unary = channel.Unary(Unary, new EchoRequest { Message = "u" }, new CallOptions(callerHeaders));
+        var reply = await unary.ResponseAsync.WaitAsync(WaitLimit);
         using var stream = channel.ServerStreaming(ServerStream, new EchoRequest { Message = "s", Count = 1 });
         Assert.True(await stream.ResponseStream.MoveNext().WaitAsync(WaitLimit));
         using var upload = channel.ClientStreaming(ClientStream);
@@ -31,6 +32,8 @@ public sealed class ClientInterceptorTests
 
         Assert.Contains("authorization=Bearer alice", reply.Metadata);
         Assert.Contains("x-user=alice", reply.Metadata);
+        Assert.Equal(StatusCode.OK, unary.GetStatus().StatusCode);
+        Assert.Equal("alice", unary.GetTrailers().GetValue("x-user"));
         Assert.Single(callerHeaders); // the caller's metadata is not changed
         Assert.Contains("authorization=Bearer alice", stream.ResponseStream.Current.Metadata);
         Assert.Equal("c", (await upload.ResponseAsync.WaitAsync(WaitLimit)).Message);

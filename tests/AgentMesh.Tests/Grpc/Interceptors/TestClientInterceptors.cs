@@ -9,7 +9,7 @@ namespace AgentMesh.Tests.Grpc.Interceptors;
 /// <summary>Adds <c>authorization: Bearer {token}</c> to every call (on a copy of the caller's metadata).</summary>
 public sealed class BearerTokenInterceptor(string token) : ClientInterceptor
 {
-    public override Task<TResponse> UnaryCall<TRequest, TResponse>(
+    public override AsyncUnaryCall<TResponse> UnaryCall<TRequest, TResponse>(
         TRequest request, ClientInterceptorContext<TRequest, TResponse> context, UnaryCallContinuation<TRequest, TResponse> continuation)
         => continuation(request, WithToken(context));
 
@@ -50,15 +50,21 @@ public sealed class BearerTokenInterceptor(string token) : ClientInterceptor
 /// <summary>Appends "name&gt;" when a unary call starts and "&lt;name status" when it ends to a shared trace.</summary>
 public sealed class TracingClientInterceptor(string name, ConcurrentQueue<string> trace) : ClientInterceptor
 {
-    public override async Task<TResponse> UnaryCall<TRequest, TResponse>(
+    public override AsyncUnaryCall<TResponse> UnaryCall<TRequest, TResponse>(
         TRequest request, ClientInterceptorContext<TRequest, TResponse> context, UnaryCallContinuation<TRequest, TResponse> continuation)
     {
         trace.Enqueue($"{name}>");
+        var call = continuation(request, context);
+        return call.With(ObserveAsync(call.ResponseAsync));
+    }
+
+    private async Task<T> ObserveAsync<T>(Task<T> response)
+    {
         try
         {
-            var response = await continuation(request, context);
+            var message = await response;
             trace.Enqueue($"<{name} OK");
-            return response;
+            return message;
         }
         catch (RpcException e)
         {
@@ -71,7 +77,7 @@ public sealed class TracingClientInterceptor(string name, ConcurrentQueue<string
 /// <summary>Fails every call with UNAUTHENTICATED before it is sent.</summary>
 public sealed class NoCredentialsInterceptor : ClientInterceptor
 {
-    public override Task<TResponse> UnaryCall<TRequest, TResponse>(
+    public override AsyncUnaryCall<TResponse> UnaryCall<TRequest, TResponse>(
         TRequest request, ClientInterceptorContext<TRequest, TResponse> context, UnaryCallContinuation<TRequest, TResponse> continuation)
         => throw new RpcException(StatusCode.Unauthenticated, $"no credentials for {context.Method.FullName}");
 }
