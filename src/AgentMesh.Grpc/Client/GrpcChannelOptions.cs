@@ -3,7 +3,7 @@ using AgentMesh.Grpc.Internal.Wire;
 
 namespace AgentMesh.Grpc.Client;
 
-/// <summary>Options of a <see cref="GrpcChannel"/>, read when the channel is created.</summary>
+/// <summary>Options of a <see cref="GrpcChannel"/>; the handler, interceptors and keepalive settings are read when the channel is created.</summary>
 public sealed class GrpcChannelOptions
 {
     private string? _compressionEncoding;
