@@ -22,6 +22,7 @@ public sealed class Method<TRequest, TResponse>
             _ => MethodType.DuplexStreaming,
         };
         FullName = $"/{descriptor.Service.FullName}/{descriptor.Name}";
+        IdempotencyLevel = descriptor.GetOptions()?.IdempotencyLevel ?? MethodOptions.Types.IdempotencyLevel.IdempotencyUnknown;
     }
 
     /// <summary>The protobuf descriptor of the method.</summary>
@@ -38,6 +39,12 @@ public sealed class Method<TRequest, TResponse>
 
     /// <summary>The HTTP/2 path, e.g. <c>/agentmesh.v1.Orchestrator/StartRun</c>.</summary>
     public string FullName { get; }
+
+    /// <summary>
+    /// The method's proto option <c>idempotency_level</c>: <c>NO_SIDE_EFFECTS</c> and
+    /// <c>IDEMPOTENT</c> methods may be retried by clients (see <see cref="Client.RetryPolicy"/>).
+    /// </summary>
+    public MethodOptions.Types.IdempotencyLevel IdempotencyLevel { get; }
 
     public MessageParser<TRequest> RequestParser { get; } = new(() => new TRequest());
 

@@ -29,6 +29,7 @@ public static class GrpcServerExtensions
         services.TryAddSingleton<GrpcServiceRegistry>();
         services.TryAddSingleton<IGrpcServiceCatalog>(provider => provider.GetRequiredService<GrpcServiceRegistry>());
         services.TryAddSingleton<ShutdownDrain>();
+        services.TryAddSingleton<ResolvedServerInterceptors>();
         services.TryAddSingleton<ActiveCallCounter>();
         services.TryAddEnumerable(
             Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<IStartupFilter, UnimplementedStartupFilter>());
@@ -56,7 +57,8 @@ public static class GrpcServerExtensions
                 $"MapGrpcService<{typeof(TService).Name}> needs the gRPC server: call services.AddGrpcServer() when configuring services.");
         var drain = endpoints.ServiceProvider.GetRequiredService<ShutdownDrain>();
         var builders = new List<IEndpointConventionBuilder>();
-        foreach (var handler in ServiceMethodBinder.Bind<TService>(service))
+        var interceptors = endpoints.ServiceProvider.GetRequiredService<ResolvedServerInterceptors>().All;
+        foreach (var handler in ServiceMethodBinder.Bind<TService>(service, interceptors))
         {
             handler.Drain = drain;
             builders.Add(endpoints.MapPost(handler.Path, handler.HandleAsync).WithDisplayName($"gRPC {handler.Path}"));

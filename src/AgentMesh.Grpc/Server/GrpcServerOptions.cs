@@ -1,3 +1,4 @@
+using AgentMesh.Grpc.Interceptors;
 using AgentMesh.Grpc.Internal.Wire;
 
 namespace AgentMesh.Grpc.Server;
@@ -12,6 +13,9 @@ public sealed class GrpcServerOptions
 
     /// <summary>Send exception messages of handlers to clients (UNKNOWN otherwise carries a generic message). Default false.</summary>
     public bool EnableDetailedErrors { get; set; }
+
+    /// <summary>Interceptors around every handler, outermost first. Default empty.</summary>
+    public ServerInterceptorCollection Interceptors { get; } = new();
 
     /// <summary>
     /// Default <see cref="ServerCallContext.ResponseCompressionEncoding"/> of every call: <c>"gzip"</c> compresses

@@ -65,6 +65,11 @@ public sealed class EchoService(EchoProbe probe)
         }
     }
 
+    public Task<EchoReply> IdempotentUnary(EchoRequest request, ServerCallContext context) => Unary(request, context);
+
+    public Task ReadOnlyStream(EchoRequest request, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context)
+        => ServerStream(request, responseStream, context);
+
     public async Task<EchoReply> ClientStream(IAsyncStreamReader<EchoRequest> requestStream, ServerCallContext context)
     {
         var parts = new List<string>();

@@ -39,14 +39,20 @@ public sealed class GrpcTestServer : IAsyncDisposable
     /// <summary>Server calls in flight (created and not yet ended); 0 when the server is idle.</summary>
     public long ActiveCalls => _app.Services.GetRequiredService<ActiveCallCounter>().Count;
 
+    /// <param name="configure">Server options, e.g. interceptors.</param>
+    /// <param name="certificate">TLS certificate; null serves h2c.</param>
+    /// <param name="port">Port to listen on; 0 picks a free one.</param>
+    /// <param name="services">Extra service registrations, e.g. interceptors resolved from DI.</param>
+    /// <param name="map">Extra endpoints mapped beside the echo service.</param>
     public static async Task<GrpcTestServer> StartAsync(
         Action<GrpcServerOptions>? configure = null,
         X509Certificate2? certificate = null,
+        int port = 0,
         Action<IServiceCollection>? services = null,
         Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, 0, certificate));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, port, certificate));
         var logs = new LogCapture();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);

@@ -6,13 +6,21 @@ namespace AgentMesh.Tests.Interop;
 
 /// <summary>
 /// The peers of the interop tests: the official Python and Ruby interop clients and servers (from
-/// Debian's grpc source package, prepared by tests/interop/peers/prepare.sh) and our grpc-js ones.
+/// Debian's grpc source package, prepared by tests/interop/peers/prepare.sh), our grpc-js ones, and
+/// our grpcio compression server (tests/interop/peers/python-compression-server.py).
 /// </summary>
 public static class InteropPeers
 {
     public const string Python = "python";
     public const string Ruby = "ruby";
     public const string GrpcJs = "grpc-js";
+    public const string PythonCompression = "python-compression";
+
+    /// <summary>The peers with an interop client.</summary>
+    public static readonly IReadOnlyList<string> ClientPeers = new[] { Python, Ruby, GrpcJs };
+
+    /// <summary>The peers with an interop server.</summary>
+    public static readonly IReadOnlyList<string> ServerPeers = new[] { Python, Ruby, GrpcJs, PythonCompression };
 
     /// <summary>The cases every peer implements.</summary>
     public static readonly IReadOnlyList<string> CoreCases = new[]
@@ -45,19 +53,24 @@ public static class InteropPeers
     };
 
     /// <summary>
-    /// The cases our client runs against each peer's server. None of them serves the compression
-    /// features: the official Python and Ruby servers ignore response_compressed and expect_compressed,
-    /// and grpc-js can neither compress responses nor tell a handler how a request arrived.
+    /// The cases our client runs against each peer's server. The official Python and Ruby servers
+    /// ignore response_compressed and expect_compressed, and grpc-js can neither compress responses
+    /// nor tell a handler how a request arrived, so they serve the core cases only. The grpcio
+    /// compression server serves CompressedResponse (the server_compressed cases) and nothing else;
+    /// grpcio cannot tell a handler how a request arrived either.
     /// </summary>
-    public static IReadOnlyList<string> ServerCases(string peer) => peer is Python or Ruby or GrpcJs
-        ? CoreCases
-        : throw new ArgumentOutOfRangeException(nameof(peer), peer, "Unknown peer.");
+    public static IReadOnlyList<string> ServerCases(string peer) => peer switch
+    {
+        Python or Ruby or GrpcJs => CoreCases,
+        PythonCompression => new[] { "server_compressed_unary", "server_compressed_streaming" },
+        _ => throw new ArgumentOutOfRangeException(nameof(peer), peer, "Unknown peer."),
+    };
 
-    /// <summary>(peer, case) for every peer and every case <paramref name="casesOf"/> gives it, as theory data.</summary>
-    public static TheoryData<string, string> Matrix(Func<string, IReadOnlyList<string>> casesOf)
+    /// <summary>(peer, case) for each of <paramref name="peers"/> and every case <paramref name="casesOf"/> gives it, as theory data.</summary>
+    public static TheoryData<string, string> Matrix(IReadOnlyList<string> peers, Func<string, IReadOnlyList<string>> casesOf)
     {
         var data = new TheoryData<string, string>();
-        foreach (var peer in new[] { Python, Ruby, GrpcJs })
+        foreach (var peer in peers)
         {
             foreach (var testCase in casesOf(peer))
             {
@@ -78,17 +91,18 @@ public static class InteropPeers
     /// <summary>Starts <paramref name="peer"/>'s interop server on a free port and waits until it accepts connections.</summary>
     public static async Task<(PeerProcess Process, int Port)> StartServerAsync(string peer)
     {
-        if (peer == GrpcJs)
+        if (peer is GrpcJs or PythonCompression)
         {
-            var node = await StartAsync(peer, "server", new[] { "--port=0" });
+            // ours: they pick the port themselves and print {"port": N} once listening
+            var ours = await StartAsync(peer, "server", new[] { "--port=0" });
             try
             {
-                var port = JsonDocument.Parse(await node.FirstLineAsync()).RootElement.GetProperty("port").GetInt32();
-                return (node, port);
+                var port = JsonDocument.Parse(await ours.FirstLineAsync()).RootElement.GetProperty("port").GetInt32();
+                return (ours, port);
             }
             catch
             {
-                node.Dispose();
+                ours.Dispose();
                 throw;
             }
         }
@@ -121,6 +135,10 @@ public static class InteropPeers
             case GrpcJs:
                 return PeerProcess.Start("node", RepoPaths.Root,
                     new[] { Path.Combine("tests", "interop", "peers", $"grpc-js-{role}.js") }.Concat(flags));
+            case PythonCompression when role == "server":
+                await Prepared.Value; // its stubs are the Python peer's
+                return PeerProcess.Start("/usr/bin/python3", RepoPaths.Root,
+                    new[] { Path.Combine("tests", "interop", "peers", "python-compression-server.py") }.Concat(flags));
             default:
                 throw new ArgumentOutOfRangeException(nameof(peer), peer, "Unknown peer.");
         }

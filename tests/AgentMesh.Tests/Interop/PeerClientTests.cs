@@ -3,7 +3,7 @@ namespace AgentMesh.Tests.Interop;
 /// <summary>AgentMesh server ← the official Python and Ruby interop clients and our grpc-js one, every case each implements.</summary>
 public sealed class PeerClientTests(InteropServerFixture fixture) : IClassFixture<InteropServerFixture>
 {
-    public static TheoryData<string, string> Cases() => InteropPeers.Matrix(InteropPeers.ClientCases);
+    public static TheoryData<string, string> Cases() => InteropPeers.Matrix(InteropPeers.ClientPeers, InteropPeers.ClientCases);
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -6,10 +6,10 @@ using Grpc.Testing;
 
 namespace AgentMesh.Tests.Interop;
 
-/// <summary>AgentMesh client → the official Python and Ruby interop servers and our grpc-js one, every case they serve.</summary>
+/// <summary>AgentMesh client → the official Python and Ruby interop servers, our grpc-js one and our grpcio compression server, every case they serve.</summary>
 public sealed class PeerServerTests(PeerServerFixture servers) : IClassFixture<PeerServerFixture>
 {
-    public static TheoryData<string, string> Cases() => InteropPeers.Matrix(InteropPeers.ServerCases);
+    public static TheoryData<string, string> Cases() => InteropPeers.Matrix(InteropPeers.ServerPeers, InteropPeers.ServerCases);
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -24,7 +24,7 @@ public sealed class PeerServerTests(PeerServerFixture servers) : IClassFixture<P
         Assert.True(exitCode == 0, $"{error}\n{peer} server output:\n{server.Output}");
     }
 
-    /// <summary>The peer servers serve no compression case, but they must read the gzip messages our client sends.</summary>
+    /// <summary>The official servers and grpc-js serve no CompressedRequest case, but they must read the gzip messages our client sends.</summary>
     [Theory]
     [InlineData(InteropPeers.Python)]
     [InlineData(InteropPeers.Ruby)]

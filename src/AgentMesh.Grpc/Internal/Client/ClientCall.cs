@@ -57,6 +57,12 @@ internal sealed class ClientCall<TRequest, TResponse> : IResponseCall<TResponse>
 
     public Task<TResponse> ResponseAsync => _response.Value;
 
+    /// <summary>Completes once the response headers were read (for Trailers-Only, after the call ended); faults when the call failed before.</summary>
+    public Task HeadersRead => _started;
+
+    /// <summary>True once the call has its status.</summary>
+    public bool HasEnded => _status is not null;
+
     /// <summary>Starts the call with a complete request body (unary, server streaming).</summary>
     public void Start(TRequest request) => Start(CallRequest.Body(MessageFraming.Frame(request, Compresses(_options.WriteOptions))));
 

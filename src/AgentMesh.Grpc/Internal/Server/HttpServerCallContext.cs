@@ -9,6 +9,12 @@ internal sealed class HttpServerCallContext(ServerCall call) : ServerCallContext
     private Metadata? _requestHeaders;
     private string? _peer;
 
+    /// <summary>The call this context describes.</summary>
+    public ServerCall Call => call;
+
+    /// <summary>The service instance whose handler serves the call, set before the interceptor chain runs.</summary>
+    public object? Service { get; set; }
+
     public override string Method => call.Method;
 
     public override string Peer => _peer ??= FormatPeer();

@@ -109,8 +109,8 @@ internal sealed class ServerCall : IDisposable
     }
 
     /// <summary>
-    /// The next request message, or null at the end of the request stream. Throws
-    /// <see cref="OperationCanceledException"/> when the client reset the stream or the connection dropped.
+    /// The next request message, or null at the end of the request stream. Throws an
+    /// <see cref="RpcException"/> (CANCELLED) when the client reset the stream or the connection dropped.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<T?> ReadMessageAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken)
@@ -124,7 +124,7 @@ internal sealed class ServerCall : IDisposable
         {
             // Kestrel fails the body read at once, but signals RequestAborted a moment later on another thread.
             _requestStreamBroken = true;
-            throw new OperationCanceledException("The client reset the request stream or closed the connection.", exception, CancellationToken);
+            throw CancelledByClient(exception);
         }
     }
 
@@ -213,7 +213,7 @@ internal sealed class ServerCall : IDisposable
         await Http.Response.BodyWriter.FlushAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Maps a handler failure to a status (see <see cref="GrpcServerOptions.EnableDetailedErrors"/>) and ends the call.</summary>
+    /// <summary>Maps a handler failure to a status (see <see cref="ToRpcException"/>) and ends the call.</summary>
     public Task FailAsync(Exception exception)
     {
         if (ClientGone)
@@ -228,10 +228,26 @@ internal sealed class ServerCall : IDisposable
             return Task.CompletedTask;
         }
 
+        var failure = ToRpcException(exception);
+        return EndAsync(failure.Status, failure.Trailers);
+    }
+
+    /// <summary>
+    /// The <see cref="RpcException"/> whose status ends the call after <paramref name="exception"/>
+    /// (the same one for an <see cref="RpcException"/>; otherwise DEADLINE_EXCEEDED, CANCELLED or
+    /// UNKNOWN, see <see cref="GrpcServerOptions.EnableDetailedErrors"/>), logged once.
+    /// </summary>
+    public RpcException ToRpcException(Exception exception)
+    {
+        if (ClientGone)
+        {
+            return CancelledByClient(exception);
+        }
+
         if (DeadlineExceeded && exception is not RpcException)
         {
             GrpcServerLog.DeadlineExceeded(Logger, Method, Deadline);
-            return EndAsync(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
+            return new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"), null, exception);
         }
 
         // Cancelled by the drain: also when the handler passes on the CANCELLED of a downstream call
@@ -239,24 +255,30 @@ internal sealed class ServerCall : IDisposable
         if (_drainExpired.IsCancellationRequested && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
             GrpcServerLog.CancelledByDrain(Logger, Method);
-            return EndAsync(new Status(StatusCode.Unavailable, "The server is shutting down; the call did not finish within the shutdown drain timeout."));
+            return new RpcException(
+                new Status(StatusCode.Unavailable, "The server is shutting down; the call did not finish within the shutdown drain timeout."),
+                null, exception);
         }
 
         switch (exception)
         {
             case RpcException rpc:
-                return EndAsync(rpc.Status, rpc.Trailers);
+                return rpc;
             case OperationCanceledException when CancellationToken.IsCancellationRequested:
                 GrpcServerLog.CallCancelledByServer(Logger, Method);
-                return EndAsync(new Status(StatusCode.Cancelled, "Call cancelled."));
+                return new RpcException(new Status(StatusCode.Cancelled, "Call cancelled."), null, exception);
             default:
                 GrpcServerLog.HandlerFailed(Logger, Method, exception);
                 var detail = Options.EnableDetailedErrors
                     ? $"Exception was thrown by handler. {exception.GetType().Name}: {exception.Message}"
                     : "Exception was thrown by handler.";
-                return EndAsync(new Status(StatusCode.Unknown, detail));
+                return new RpcException(new Status(StatusCode.Unknown, detail), null, exception);
         }
     }
+
+    /// <summary>The CANCELLED status of a call whose client reset the stream or went away, caused by <paramref name="cause"/>.</summary>
+    public static RpcException CancelledByClient(Exception cause)
+        => new(new Status(StatusCode.Cancelled, "Call cancelled by the client."), null, cause);
 
     public void Dispose()
     {
@@ -291,7 +313,7 @@ internal sealed class ServerCall : IDisposable
     /// True once the deadline passed (and the client had not reset the stream first). Read from the
     /// deadline's own source, which is cancelled before any callback of the handler's token runs.
     /// </summary>
-    private bool DeadlineExceeded => _deadline is { IsCancellationRequested: true } && !Http.RequestAborted.IsCancellationRequested;
+    public bool DeadlineExceeded => _deadline is { IsCancellationRequested: true } && !ClientGone;
 
     /// <summary>
     /// Before the response headers go out (once): announces the accepted encodings and picks the
