@@ -30,6 +30,7 @@ public static class GrpcServerExtensions
         services.TryAddSingleton<IGrpcServiceCatalog>(provider => provider.GetRequiredService<GrpcServiceRegistry>());
         services.TryAddSingleton<ShutdownDrain>();
         services.TryAddSingleton<ResolvedServerInterceptors>();
+        services.TryAddSingleton<ActiveCallCounter>();
         services.TryAddEnumerable(
             Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<IStartupFilter, UnimplementedStartupFilter>());
         return services;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using AgentMesh.Grpc.Internal.Server;
 using AgentMesh.Grpc.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -34,6 +35,9 @@ public sealed class GrpcTestServer : IAsyncDisposable
     public EchoProbe Probe => _app.Services.GetRequiredService<EchoProbe>();
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>Server calls in flight (created and not yet ended); 0 when the server is idle.</summary>
+    public long ActiveCalls => _app.Services.GetRequiredService<ActiveCallCounter>().Count;
 
     /// <param name="configure">Server options, e.g. interceptors.</param>
     /// <param name="certificate">TLS certificate; null serves h2c.</param>
@@ -92,6 +96,7 @@ public sealed class LogCapture : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => owner.Entries.Enqueue((category, logLevel, eventId, formatter(state, exception)));
+            => owner.Entries.Enqueue((category, logLevel, eventId,
+                exception is null ? formatter(state, exception) : $"{formatter(state, exception)} {exception}"));
     }
 }

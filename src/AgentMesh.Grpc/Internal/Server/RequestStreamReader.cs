@@ -15,16 +15,7 @@ internal sealed class RequestStreamReader<T>(ServerCall call, MessageParser<T> p
         using var linked = cancellationToken.CanBeCanceled
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.CancellationToken)
             : null;
-        try
-        {
-            _current = await call.ReadMessageAsync(parser, linked?.Token ?? call.CancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException e)
-        {
-            // The client reset the stream or dropped the connection (Kestrel fails the body before it signals RequestAborted).
-            throw ServerCall.CancelledByClient(e);
-        }
-
+        _current = await call.ReadMessageAsync(parser, linked?.Token ?? call.CancellationToken).ConfigureAwait(false);
         return _current is not null;
     }
 }

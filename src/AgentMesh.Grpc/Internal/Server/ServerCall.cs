@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 using AgentMesh.Grpc.Internal.Wire;
 using AgentMesh.Grpc.Server;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AgentMesh.Grpc.Internal.Server;
@@ -26,6 +28,8 @@ internal sealed class ServerCall : IDisposable
     private bool _compressResponses;
     private bool _ended;
     private readonly CancellationToken _drainExpired;
+    private readonly ActiveCallCounter _activeCalls;
+    private bool _requestStreamBroken;
 
     public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger, CancellationToken drainExpired)
     {
@@ -48,6 +52,8 @@ internal sealed class ServerCall : IDisposable
             http.Request.Headers.GrpcEncoding.ToString());
         _responseEncoding = options.ResponseCompressionEncoding;
         Context = new HttpServerCallContext(this);
+        _activeCalls = http.RequestServices.GetRequiredService<ActiveCallCounter>();
+        _activeCalls.Increment();
     }
 
     public HttpContext Http { get; }
@@ -102,18 +108,33 @@ internal sealed class ServerCall : IDisposable
         }
     }
 
-    /// <summary>The next request message, or null at the end of the request stream.</summary>
-    public ValueTask<T?> ReadMessageAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next request message, or null at the end of the request stream. Throws an
+    /// <see cref="RpcException"/> (CANCELLED) when the client reset the stream or the connection dropped.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<T?> ReadMessageAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken)
         where T : class, IMessage<T>
-        => _reader.ReadAsync(parser, cancellationToken);
+    {
+        try
+        {
+            return await _reader.ReadAsync(parser, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException exception)
+        {
+            // Kestrel fails the body read at once, but signals RequestAborted a moment later on another thread.
+            _requestStreamBroken = true;
+            throw CancelledByClient(exception);
+        }
+    }
 
     /// <summary>Reads the only request message of a unary or server-streaming call.</summary>
     public async Task<T> ReadSingleMessageAsync<T>(MessageParser<T> parser)
         where T : class, IMessage<T>
     {
-        var message = await _reader.ReadAsync(parser, CancellationToken).ConfigureAwait(false)
+        var message = await ReadMessageAsync(parser, CancellationToken).ConfigureAwait(false)
             ?? throw new RpcException(StatusCode.Internal, "The request has no message; this method expects exactly one.");
-        if (await _reader.ReadAsync(parser, CancellationToken).ConfigureAwait(false) is not null)
+        if (await ReadMessageAsync(parser, CancellationToken).ConfigureAwait(false) is not null)
         {
             throw new RpcException(StatusCode.Internal, "The request has more than one message; this method expects exactly one.");
         }
@@ -169,7 +190,7 @@ internal sealed class ServerCall : IDisposable
     /// <summary>Ends the call with <paramref name="status"/> and the context's response trailers; only the first end is sent.</summary>
     public async Task EndAsync(Status status, Metadata? extraTrailers = null)
     {
-        if (_ended || Http.RequestAborted.IsCancellationRequested)
+        if (_ended || ClientGone)
         {
             return;
         }
@@ -195,7 +216,7 @@ internal sealed class ServerCall : IDisposable
     /// <summary>Maps a handler failure to a status (see <see cref="ToRpcException"/>) and ends the call.</summary>
     public Task FailAsync(Exception exception)
     {
-        if (Http.RequestAborted.IsCancellationRequested)
+        if (ClientGone)
         {
             GrpcServerLog.CallCancelledByClient(Logger, Method);
             return Task.CompletedTask;
@@ -218,7 +239,7 @@ internal sealed class ServerCall : IDisposable
     /// </summary>
     public RpcException ToRpcException(Exception exception)
     {
-        if (Http.RequestAborted.IsCancellationRequested)
+        if (ClientGone)
         {
             return CancelledByClient(exception);
         }
@@ -262,13 +283,18 @@ internal sealed class ServerCall : IDisposable
     public void Dispose()
     {
         var cancellation = Interlocked.Exchange(ref _cancellation, Ended);
-        if (!ReferenceEquals(cancellation, Ended))
+        if (ReferenceEquals(cancellation, Ended))
         {
-            cancellation?.Dispose();
+            return;
         }
 
+        cancellation?.Dispose();
         _deadline?.Dispose();
+        _activeCalls.Decrement();
     }
+
+    /// <summary>True once the client reset the stream or the connection dropped: nothing more can be sent.</summary>
+    private bool ClientGone => _requestStreamBroken || Http.RequestAborted.IsCancellationRequested;
 
     private CancellationTokenSource LinkOnFirstUse()
     {
@@ -287,7 +313,7 @@ internal sealed class ServerCall : IDisposable
     /// True once the deadline passed (and the client had not reset the stream first). Read from the
     /// deadline's own source, which is cancelled before any callback of the handler's token runs.
     /// </summary>
-    public bool DeadlineExceeded => _deadline is { IsCancellationRequested: true } && !Http.RequestAborted.IsCancellationRequested;
+    public bool DeadlineExceeded => _deadline is { IsCancellationRequested: true } && !ClientGone;
 
     /// <summary>
     /// Before the response headers go out (once): announces the accepted encodings and picks the

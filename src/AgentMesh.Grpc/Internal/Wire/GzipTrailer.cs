@@ -6,7 +6,9 @@ namespace AgentMesh.Grpc.Internal.Wire;
 /// <summary>
 /// The trailer of a gzip member (RFC 1952 §2.3): CRC-32, then ISIZE, the uncompressed size mod 2^32,
 /// both little-endian. <see cref="System.IO.Compression.GZipStream"/> stops quietly where cut-off
-/// input ends, so a decompressed size that disagrees with ISIZE marks a truncated message.
+/// input ends, so a decompressed size that disagrees with ISIZE marks a truncated message. An empty
+/// payload is the empty message: that is what <see cref="System.IO.Compression.GZipStream"/> writes
+/// for no input, so .NET peers send it.
 /// </summary>
 internal static class GzipTrailer
 {
@@ -18,7 +20,7 @@ internal static class GzipTrailer
     {
         if (member.Length < MinimumMemberSize)
         {
-            return false;
+            return member.IsEmpty && decompressedLength == 0;
         }
 
         Span<byte> size = stackalloc byte[4];
