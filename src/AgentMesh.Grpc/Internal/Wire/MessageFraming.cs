@@ -30,12 +30,13 @@ internal static class MessageFraming
 
     /// <summary>
     /// One framed message, serialized straight into the returned buffer; when <paramref name="compress"/>,
-    /// the gzip output is written into it behind the header.
+    /// the gzip output is written into it behind the header. An empty message is always sent
+    /// uncompressed (the flag is per message), since GZipStream writes no bytes at all for it.
     /// </summary>
     public static ArraySegment<byte> Frame(IMessage message, bool compress)
     {
         var size = message.CalculateSize();
-        if (!compress)
+        if (!compress || size == 0)
         {
             var frame = new byte[HeaderSize + size];
             WriteHeader(frame, compressed: false, size);
