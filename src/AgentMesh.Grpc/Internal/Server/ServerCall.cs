@@ -15,11 +15,17 @@ namespace AgentMesh.Grpc.Internal.Server;
 /// </summary>
 internal sealed class ServerCall : IDisposable
 {
-    private readonly CancellationTokenSource _cancellation;
+    private readonly CancellationTokenSource? _cancellation;
     private readonly CancellationTokenSource? _deadline;
     private readonly MessageReader _reader;
+    private bool _responseWritten;
 
-    public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger)
+    /// <param name="http">The request.</param>
+    /// <param name="method">The method path.</param>
+    /// <param name="options">The server options.</param>
+    /// <param name="logger">The server log.</param>
+    /// <param name="encoding">The request's <c>grpc-encoding</c> ("" when absent), already validated.</param>
+    public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger, string encoding)
     {
         Http = http;
         Method = method;
@@ -34,13 +40,8 @@ internal sealed class ServerCall : IDisposable
             _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _deadline.Token);
             _deadline.CancelAfter(enforced);
         }
-        else
-        {
-            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        }
 
-        _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize,
-            http.Request.Headers[GrpcHeaders.Encoding].ToString());
+        _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize, encoding);
         Context = new HttpServerCallContext(this);
     }
 
@@ -54,7 +55,8 @@ internal sealed class ServerCall : IDisposable
 
     public DateTime Deadline { get; private set; }
 
-    public CancellationToken CancellationToken => _cancellation.Token;
+    /// <summary>The request's abort token, or (with a deadline) a token that also fires at the deadline.</summary>
+    public CancellationToken CancellationToken => _cancellation?.Token ?? Http.RequestAborted;
 
     public HttpServerCallContext Context { get; }
 
@@ -99,7 +101,7 @@ internal sealed class ServerCall : IDisposable
             : null;
         var token = linked?.Token ?? CancellationToken;
         token.ThrowIfCancellationRequested();
-        MessageFraming.Write(Http.Response.BodyWriter, message);
+        WriteResponseMessage(message);
         var result = await Http.Response.BodyWriter.FlushAsync(token).ConfigureAwait(false);
         if (result.IsCanceled)
         {
@@ -107,8 +109,22 @@ internal sealed class ServerCall : IDisposable
         }
     }
 
-    /// <summary>Ends the call with <paramref name="status"/> and the context's response trailers.</summary>
-    public async Task EndAsync(Status status, Metadata? extraTrailers = null)
+    /// <summary>
+    /// Buffers the only response message of a unary or client-streaming call without flushing:
+    /// Kestrel sends headers, message and trailers together when the call ends.
+    /// </summary>
+    public void WriteResponseMessage(IMessage message)
+    {
+        MessageFraming.Write(Http.Response.BodyWriter, message);
+        _responseWritten = true;
+    }
+
+    /// <summary>
+    /// Ends the call with <paramref name="status"/> and the context's response trailers: in the
+    /// response headers (Trailers-Only) when nothing was sent or buffered yet, otherwise as trailers
+    /// that Kestrel sends after the buffered messages when the handler returns (no flush here).
+    /// </summary>
+    public void End(Status status, Metadata? extraTrailers = null)
     {
         if (Http.RequestAborted.IsCancellationRequested)
         {
@@ -122,50 +138,54 @@ internal sealed class ServerCall : IDisposable
 
         var trailers = Merge(Context.ResponseTrailers, extraTrailers);
         GrpcServerLog.CallEndedWithStatus(Logger, Method, status.StatusCode, status.Detail);
-        if (!Http.Response.HasStarted)
+        if (!_responseWritten && !Http.Response.HasStarted)
         {
             TrailersOnlyResponse.Write(Http.Response, status, trailers);
             return;
         }
 
-        TrailersOnlyResponse.WriteStatus((name, value) => Http.Response.AppendTrailer(name, value), status, trailers);
-        await Http.Response.BodyWriter.FlushAsync().ConfigureAwait(false);
+        var response = Http.Response;
+        TrailersOnlyResponse.WriteStatus((name, value) => response.AppendTrailer(name, value), status, trailers);
     }
 
     /// <summary>Maps a handler failure to a status (see <see cref="GrpcServerOptions.EnableDetailedErrors"/>) and ends the call.</summary>
-    public Task FailAsync(Exception exception)
+    public void Fail(Exception exception)
     {
         if (Http.RequestAborted.IsCancellationRequested)
         {
             GrpcServerLog.CallCancelledByClient(Logger, Method);
-            return Task.CompletedTask;
+            return;
         }
 
         if (DeadlineExceeded && exception is not RpcException)
         {
             GrpcServerLog.DeadlineExceeded(Logger, Method, Deadline);
-            return EndAsync(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
+            End(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
+            return;
         }
 
         switch (exception)
         {
             case RpcException rpc:
-                return EndAsync(rpc.Status, rpc.Trailers);
+                End(rpc.Status, rpc.Trailers);
+                break;
             case OperationCanceledException when CancellationToken.IsCancellationRequested:
                 GrpcServerLog.CallCancelledByServer(Logger, Method);
-                return EndAsync(new Status(StatusCode.Cancelled, "Call cancelled."));
+                End(new Status(StatusCode.Cancelled, "Call cancelled."));
+                break;
             default:
                 GrpcServerLog.HandlerFailed(Logger, Method, exception);
                 var detail = Options.EnableDetailedErrors
                     ? $"Exception was thrown by handler. {exception.GetType().Name}: {exception.Message}"
                     : "Exception was thrown by handler.";
-                return EndAsync(new Status(StatusCode.Unknown, detail));
+                End(new Status(StatusCode.Unknown, detail));
+                break;
         }
     }
 
     public void Dispose()
     {
-        _cancellation.Dispose();
+        _cancellation?.Dispose();
         _deadline?.Dispose();
     }
 

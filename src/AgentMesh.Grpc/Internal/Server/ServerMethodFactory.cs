@@ -18,7 +18,7 @@ internal static class ServerMethodFactory
         {
             var request = await call.ReadSingleMessageAsync(method.RequestParser).ConfigureAwait(false);
             var response = await invoke(target, request, call.Context).ConfigureAwait(false);
-            await call.WriteMessageAsync(response, default).ConfigureAwait(false);
+            call.WriteResponseMessage(response);
         });
     }
 
@@ -47,7 +47,7 @@ internal static class ServerMethodFactory
         {
             var reader = new RequestStreamReader<TRequest>(call, method.RequestParser);
             var response = await invoke(target, reader, call.Context).ConfigureAwait(false);
-            await call.WriteMessageAsync(response, default).ConfigureAwait(false);
+            call.WriteResponseMessage(response);
         });
     }
 

@@ -18,34 +18,38 @@ internal abstract class ServerMethodHandler
     public abstract Task HandleAsync(HttpContext http);
 }
 
-/// <summary>A method endpoint served by <typeparamref name="TService"/>, resolved from DI per call.</summary>
+/// <summary>
+/// A method endpoint served by <typeparamref name="TService"/>. The logger, the options and how to
+/// get the service instance (see <see cref="ServiceActivation{TService}"/>) are resolved on the
+/// first call and reused by every later one.
+/// </summary>
 internal sealed class ServerMethodHandler<TService>(string path, Func<TService, ServerCall, Task> body)
     : ServerMethodHandler(path)
     where TService : class
 {
+    private Bound? _bound;
+
     public override async Task HandleAsync(HttpContext http)
     {
-        var services = http.RequestServices;
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(GrpcServerLog.Category);
-        if (Reject(http, logger))
+        var bound = _bound ??= Bound.Resolve(http.RequestServices);
+        if (Reject(http, bound.Logger, out var encoding))
         {
             return;
         }
 
         ServerCall.RelaxBodyLimits(http);
-        var options = services.GetRequiredService<IOptions<GrpcServerOptions>>().Value;
-        using var call = new ServerCall(http, Path, options, logger);
+        using var call = new ServerCall(http, Path, bound.Options, bound.Logger, encoding);
         http.Response.ContentType = GrpcHeaders.ContentType;
         TService? created = null;
         try
         {
-            var service = services.GetService<TService>() ?? (created = ActivatorUtilities.CreateInstance<TService>(services));
+            var service = bound.Activation.Get(http, out created);
             await body(service, call).ConfigureAwait(false);
-            await call.EndAsync(Status.Ok).ConfigureAwait(false);
+            call.End(Status.Ok);
         }
         catch (Exception exception)
         {
-            await call.FailAsync(exception).ConfigureAwait(false);
+            call.Fail(exception);
         }
         finally
         {
@@ -62,9 +66,13 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
     }
 
     /// <summary>Answers requests that are not gRPC over HTTP/2: 415 for another content-type, 426 for HTTP/1.x, UNIMPLEMENTED for an unknown encoding.</summary>
-    private bool Reject(HttpContext http, ILogger logger)
+    /// <param name="http">The request.</param>
+    /// <param name="logger">The server log.</param>
+    /// <param name="encoding">The request's <c>grpc-encoding</c> ("" when absent).</param>
+    private bool Reject(HttpContext http, ILogger logger, out string encoding)
     {
         var request = http.Request;
+        encoding = "";
         if (!GrpcHeaders.IsGrpcContentType(request.ContentType))
         {
             return RejectWith(http, logger, StatusCodes.Status415UnsupportedMediaType,
@@ -78,7 +86,7 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
                 $"Request protocol '{request.Protocol}' is not supported; gRPC requires HTTP/2.");
         }
 
-        var encoding = request.Headers[GrpcHeaders.Encoding].ToString();
+        encoding = request.Headers[GrpcHeaders.Encoding].ToString();
         if (encoding.Length > 0 && encoding is not ("identity" or "gzip"))
         {
             http.Response.Headers[GrpcHeaders.AcceptEncoding] = GrpcHeaders.SupportedEncodings;
@@ -98,5 +106,14 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
         TrailersOnlyResponse.WriteStatus((name, value) => http.Response.Headers.Append(name, value),
             new Status(StatusCode.Internal, detail), null);
         return true;
+    }
+
+    /// <summary>What every call of the endpoint shares, resolved from the first call's request services (all singletons).</summary>
+    private sealed record Bound(ILogger Logger, GrpcServerOptions Options, ServiceActivation<TService> Activation)
+    {
+        public static Bound Resolve(IServiceProvider services) => new(
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(GrpcServerLog.Category),
+            services.GetRequiredService<IOptions<GrpcServerOptions>>().Value,
+            ServiceActivation<TService>.Create(services));
     }
 }
