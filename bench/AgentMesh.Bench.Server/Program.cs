@@ -9,9 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// Usage: AgentMesh.Bench.Server agentmesh|bare [--stream-count N --payload-size BYTES]
+// Usage: AgentMesh.Bench.Server agentmesh|bare [--stream-count N --payload-size BYTES] [--stats]
 // Listens on 127.0.0.1 (free port, h2c), prints {"port": N} once listening, runs until killed.
 // "bare" needs the stream count and payload size of the request it will be sent (it parses nothing).
+// --stats prints per-request costs every second (see CallStats).
 var mode = args.Length > 0 ? args[0] : "";
 if (mode is not ("agentmesh" or "bare"))
 {
@@ -32,6 +33,12 @@ if (mode == "agentmesh")
 }
 
 var app = builder.Build();
+using var stats = args.Contains("--stats") ? new CallStats() : null;
+if (stats is not null)
+{
+    app.Use(stats.CountAsync);
+}
+
 if (mode == "agentmesh")
 {
     app.MapGrpcService<BenchService>(BenchService.Descriptor);

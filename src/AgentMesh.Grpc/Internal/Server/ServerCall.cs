@@ -80,12 +80,25 @@ internal sealed class ServerCall : IDisposable
         => _reader.ReadAsync(parser, cancellationToken);
 
     /// <summary>Reads the only request message of a unary or server-streaming call.</summary>
-    public async Task<T> ReadSingleMessageAsync<T>(MessageParser<T> parser)
+    public ValueTask<T> ReadSingleMessageAsync<T>(MessageParser<T> parser)
         where T : class, IMessage<T>
     {
-        var message = await _reader.ReadAsync(parser, CancellationToken).ConfigureAwait(false)
+        // The request (one message, then end of stream) has usually arrived whole before the
+        // handler runs: then no await and no cancellation registration.
+        return _reader.TryReadBuffered(parser, out var message) && _reader.Ended
+            ? new ValueTask<T>(message!)
+            : ReadRestOfSingleMessageAsync(parser, message);
+    }
+
+    /// <summary>Finishes <see cref="ReadSingleMessageAsync"/>, <paramref name="first"/> being the message read so far, if any.</summary>
+    private async ValueTask<T> ReadRestOfSingleMessageAsync<T>(MessageParser<T> parser, T? first)
+        where T : class, IMessage<T>
+    {
+        // Without a deadline no token is needed: Kestrel ends a pending body read when the stream is reset or aborted.
+        var token = _cancellation?.Token ?? CancellationToken.None;
+        var message = first ?? await _reader.ReadAsync(parser, token).ConfigureAwait(false)
             ?? throw new RpcException(StatusCode.Internal, "The request has no message; this method expects exactly one.");
-        if (await _reader.ReadAsync(parser, CancellationToken).ConfigureAwait(false) is not null)
+        if (await _reader.ReadAsync(parser, token).ConfigureAwait(false) is not null)
         {
             throw new RpcException(StatusCode.Internal, "The request has more than one message; this method expects exactly one.");
         }
@@ -136,7 +149,7 @@ internal sealed class ServerCall : IDisposable
             status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
         }
 
-        var trailers = Merge(Context.ResponseTrailers, extraTrailers);
+        var trailers = Merge(Context.ResponseTrailersIfAny, extraTrailers);
         GrpcServerLog.CallEndedWithStatus(Logger, Method, status.StatusCode, status.Detail);
         if (!_responseWritten && !Http.Response.HasStarted)
         {
@@ -144,8 +157,9 @@ internal sealed class ServerCall : IDisposable
             return;
         }
 
-        var response = Http.Response;
-        TrailersOnlyResponse.WriteStatus((name, value) => response.AppendTrailer(name, value), status, trailers);
+        var target = Http.Features.Get<IHttpResponseTrailersFeature>()?.Trailers
+            ?? throw new InvalidOperationException("The server does not support response trailers, which gRPC requires.");
+        TrailersOnlyResponse.WriteStatus(target, status, trailers);
     }
 
     /// <summary>Maps a handler failure to a status (see <see cref="GrpcServerOptions.EnableDetailedErrors"/>) and ends the call.</summary>
@@ -210,11 +224,16 @@ internal sealed class ServerCall : IDisposable
         return timeout.TotalMilliseconds >= int.MaxValue ? null : timeout;
     }
 
-    private static Metadata? Merge(Metadata first, Metadata? second)
+    private static Metadata? Merge(Metadata? first, Metadata? second)
     {
         if (second is null || second.Count == 0 || ReferenceEquals(first, second))
         {
             return first;
+        }
+
+        if (first is null || first.Count == 0)
+        {
+            return second;
         }
 
         var merged = new Metadata();

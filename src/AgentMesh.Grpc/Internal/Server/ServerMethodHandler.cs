@@ -103,8 +103,7 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
     {
         GrpcServerLog.RequestRejected(logger, Path, detail);
         http.Response.StatusCode = httpStatus;
-        TrailersOnlyResponse.WriteStatus((name, value) => http.Response.Headers.Append(name, value),
-            new Status(StatusCode.Internal, detail), null);
+        TrailersOnlyResponse.WriteStatus(http.Response.Headers, new Status(StatusCode.Internal, detail), null);
         return true;
     }
 

@@ -11,19 +11,19 @@ internal static class TrailersOnlyResponse
     {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = GrpcHeaders.ContentType;
-        WriteStatus((name, value) => response.Headers.Append(name, value), status, trailers);
+        WriteStatus(response.Headers, status, trailers);
     }
 
-    /// <summary>Writes <c>grpc-status</c>, <c>grpc-message</c> (percent-encoded) and the custom trailers via <paramref name="add"/>.</summary>
-    public static void WriteStatus(Action<string, string> add, Status status, Metadata? trailers)
+    /// <summary>Appends <c>grpc-status</c>, <c>grpc-message</c> (percent-encoded) and the custom trailers to <paramref name="target"/> (response headers or trailers).</summary>
+    public static void WriteStatus(IHeaderDictionary target, Status status, Metadata? trailers)
     {
-        add(GrpcHeaders.Status, ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        target.Append(GrpcHeaders.Status, ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!string.IsNullOrEmpty(status.Detail))
         {
-            add(GrpcHeaders.Message, StatusMessageCodec.Encode(status.Detail));
+            target.Append(GrpcHeaders.Message, StatusMessageCodec.Encode(status.Detail));
         }
 
-        if (trailers is null)
+        if (trailers is null || trailers.Count == 0)
         {
             return;
         }
@@ -32,7 +32,7 @@ internal static class TrailersOnlyResponse
         {
             if (!ReservedHeaders.IsReserved(entry.Key))
             {
-                add(entry.Key, MetadataCodec.Encode(entry));
+                target.Append(entry.Key, MetadataCodec.Encode(entry));
             }
         }
     }
