@@ -1,3 +1,4 @@
+using System.Buffers;
 using AgentMesh.Bench.Protos;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
@@ -6,9 +7,11 @@ namespace AgentMesh.Bench.Server;
 
 /// <summary>
 /// The floor of what Kestrel costs: answers the benchmark's two paths with precomputed gRPC
-/// responses (headers, framed messages, trailer <c>grpc-status: 0</c>) without parsing anything.
-/// Streaming writes <paramref name="streamCount"/> chunks of <paramref name="payloadSize"/> bytes,
-/// one write (and flush) per message, as a gRPC server does.
+/// responses (headers, framed messages, trailer <c>grpc-status: 0</c>) without reading the
+/// request. Unary buffers its message without flushing, so Kestrel sends headers, message and
+/// trailers together when the handler returns (the cheapest way). Streaming writes
+/// <paramref name="streamCount"/> chunks of <paramref name="payloadSize"/> bytes, one write and
+/// flush per message, as a streaming gRPC server must.
 /// </summary>
 public sealed class BareKestrelHandler(int streamCount, int payloadSize)
 {
@@ -23,7 +26,7 @@ public sealed class BareKestrelHandler(int streamCount, int payloadSize)
         {
             response.ContentType = "application/grpc";
             response.AppendTrailer("grpc-status", "0");
-            await response.BodyWriter.WriteAsync(_emptyFrame);
+            response.BodyWriter.Write(_emptyFrame);
             return;
         }
 

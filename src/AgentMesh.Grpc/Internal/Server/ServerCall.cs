@@ -139,11 +139,8 @@ internal sealed class ServerCall : IDisposable
     /// </summary>
     public void End(Status status, Metadata? extraTrailers = null)
     {
-        if (Http.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-
+        // No abort check: Kestrel ignores what is written to a reset stream, and reading
+        // RequestAborted would create its token source on every call.
         if (DeadlineExceeded && status.StatusCode == StatusCode.OK)
         {
             status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");

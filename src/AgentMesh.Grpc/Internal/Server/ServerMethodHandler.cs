@@ -29,38 +29,63 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
 {
     private Bound? _bound;
 
-    public override async Task HandleAsync(HttpContext http)
+    public override Task HandleAsync(HttpContext http)
     {
         var bound = _bound ??= Bound.Resolve(http.RequestServices);
         if (Reject(http, bound.Logger, out var encoding))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         ServerCall.RelaxBodyLimits(http);
-        using var call = new ServerCall(http, Path, bound.Options, bound.Logger, encoding);
+        var call = new ServerCall(http, Path, bound.Options, bound.Logger, encoding);
         http.Response.ContentType = GrpcHeaders.ContentType;
         TService? created = null;
+        Task running;
         try
         {
-            var service = bound.Activation.Get(http, out created);
-            await body(service, call).ConfigureAwait(false);
-            call.End(Status.Ok);
+            running = body(bound.Activation.Get(http, out created), call);
         }
         catch (Exception exception)
         {
-            call.Fail(exception);
+            running = Task.FromException(exception);
         }
-        finally
+
+        // A handler that completed synchronously (typical for unary calls) ends without an async frame.
+        if (created is null && running.IsCompletedSuccessfully)
         {
-            switch (created)
+            call.End(Status.Ok);
+            call.Dispose();
+            return Task.CompletedTask;
+        }
+
+        return FinishAsync(call, running, created);
+    }
+
+    private static async Task FinishAsync(ServerCall call, Task running, TService? created)
+    {
+        using (call)
+        {
+            try
             {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
+                await running.ConfigureAwait(false);
+                call.End(Status.Ok);
+            }
+            catch (Exception exception)
+            {
+                call.Fail(exception);
+            }
+            finally
+            {
+                switch (created)
+                {
+                    case IAsyncDisposable asyncDisposable:
+                        await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                        break;
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                }
             }
         }
     }

@@ -14,13 +14,13 @@ internal static class TrailersOnlyResponse
         WriteStatus(response.Headers, status, trailers);
     }
 
-    /// <summary>Appends <c>grpc-status</c>, <c>grpc-message</c> (percent-encoded) and the custom trailers to <paramref name="target"/> (response headers or trailers).</summary>
+    /// <summary>Sets <c>grpc-status</c> and <c>grpc-message</c> (percent-encoded) and appends the custom trailers in <paramref name="target"/> (response headers or trailers).</summary>
     public static void WriteStatus(IHeaderDictionary target, Status status, Metadata? trailers)
     {
-        target.Append(GrpcHeaders.Status, ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        target[GrpcHeaders.Status] = ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (!string.IsNullOrEmpty(status.Detail))
         {
-            target.Append(GrpcHeaders.Message, StatusMessageCodec.Encode(status.Detail));
+            target[GrpcHeaders.Message] = StatusMessageCodec.Encode(status.Detail);
         }
 
         if (trailers is null || trailers.Count == 0)

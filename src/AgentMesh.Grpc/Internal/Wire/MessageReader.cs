@@ -113,7 +113,7 @@ internal sealed class MessageReader
         var payload = buffer.Slice(MessageFraming.HeaderSize, length);
         message = compressed switch
         {
-            0 => parser.ParseFrom(payload),
+            0 => payload.IsSingleSegment ? parser.ParseFrom(payload.FirstSpan) : parser.ParseFrom(payload),
             1 => parser.ParseFrom(Decompress(payload)),
             _ => throw new RpcException(StatusCode.Internal, $"Invalid compressed flag {compressed} in message header."),
         };
