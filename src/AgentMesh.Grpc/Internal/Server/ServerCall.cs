@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using AgentMesh.Grpc.Internal.Wire;
 using AgentMesh.Grpc.Server;
 using Google.Protobuf;
@@ -19,6 +20,8 @@ internal sealed class ServerCall : IDisposable
     private readonly CancellationTokenSource? _deadline;
     private readonly MessageReader _reader;
     private bool _responseWritten;
+    private CancellationToken _token;
+    private bool _tokenKnown;
 
     /// <param name="http">The request.</param>
     /// <param name="method">The method path.</param>
@@ -55,8 +58,23 @@ internal sealed class ServerCall : IDisposable
 
     public DateTime Deadline { get; private set; }
 
-    /// <summary>The request's abort token, or (with a deadline) a token that also fires at the deadline.</summary>
-    public CancellationToken CancellationToken => _cancellation?.Token ?? Http.RequestAborted;
+    /// <summary>
+    /// The request's abort token, or (with a deadline) a token that also fires at the deadline;
+    /// looked up once per call, on first use.
+    /// </summary>
+    public CancellationToken CancellationToken
+    {
+        get
+        {
+            if (!_tokenKnown)
+            {
+                _token = _cancellation?.Token ?? Http.RequestAborted;
+                _tokenKnown = true;
+            }
+
+            return _token;
+        }
+    }
 
     public HttpServerCallContext Context { get; }
 
@@ -107,16 +125,41 @@ internal sealed class ServerCall : IDisposable
     }
 
     /// <summary>Writes one response message and flushes it (sending the response headers first if needed).</summary>
-    public async Task WriteMessageAsync(IMessage message, CancellationToken cancellationToken)
+    public Task WriteMessageAsync(IMessage message, CancellationToken cancellationToken)
     {
-        using var linked = cancellationToken.CanBeCanceled
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CancellationToken)
-            : null;
-        var token = linked?.Token ?? CancellationToken;
-        token.ThrowIfCancellationRequested();
+        if (cancellationToken.CanBeCanceled)
+        {
+            return WriteMessageLinkedAsync(message, cancellationToken);
+        }
+
+        // No async frame per message while the flush completes synchronously (the usual case).
+        var token = CancellationToken;
+        if (token.IsCancellationRequested)
+        {
+            return Task.FromCanceled(token);
+        }
+
         WriteResponseMessage(message);
-        var result = await Http.Response.BodyWriter.FlushAsync(token).ConfigureAwait(false);
-        if (result.IsCanceled)
+        var flush = Http.Response.BodyWriter.FlushAsync(token);
+        if (!flush.IsCompletedSuccessfully)
+        {
+            return CompleteFlushAsync(flush, token);
+        }
+
+        return flush.Result.IsCanceled ? Task.FromCanceled(token) : Task.CompletedTask;
+    }
+
+    private async Task WriteMessageLinkedAsync(IMessage message, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CancellationToken);
+        linked.Token.ThrowIfCancellationRequested();
+        WriteResponseMessage(message);
+        await CompleteFlushAsync(Http.Response.BodyWriter.FlushAsync(linked.Token), linked.Token).ConfigureAwait(false);
+    }
+
+    private static async Task CompleteFlushAsync(ValueTask<FlushResult> flush, CancellationToken token)
+    {
+        if ((await flush.ConfigureAwait(false)).IsCanceled)
         {
             throw new OperationCanceledException(token);
         }
