@@ -10,7 +10,8 @@ using AgentMesh.Grpc.Client;
 //   AgentMesh.Bench.Client load ADDRESS call|stream --connections C --streams M --duration S --warmup S
 //       --stream-count N --payload-size BYTES
 //     C channels (one HTTP/2 connection each) x M concurrent calls in a loop; after the warm-up,
-//     counts completed calls for the duration and prints {"requests": .., "seconds": .., "messages": ..}.
+//     counts completed calls for the duration and prints {"requests": .., "seconds": .., "messages": ..,
+//     "total": calls completed including the warm-up, "failed": ..}.
 if (args.Length < 2 || args[0] is not ("check" or "load"))
 {
     Console.Error.WriteLine("usage: AgentMesh.Bench.Client check|load ADDRESS ... (see Program.cs)");
@@ -44,6 +45,7 @@ var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddre
 var counting = false;
 var stopping = false;
 var completed = new long[connections * streams];
+var all = new long[connections * streams];
 var failures = new long[connections * streams];
 async Task WorkerAsync(GrpcChannel channel, int slot)
 {
@@ -60,6 +62,7 @@ async Task WorkerAsync(GrpcChannel channel, int slot)
                 await channel.UnaryAsync(BenchMethods.Call, new Empty());
             }
 
+            all[slot]++;
             if (Volatile.Read(ref counting))
             {
                 completed[slot]++;
@@ -97,7 +100,7 @@ foreach (var channel in channels)
 var requests = completed.Sum();
 var messages = streaming ? requests * request.Count : requests;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{{\"requests\": {requests}, \"seconds\": {seconds:F3}, \"messages\": {messages}, \"failed\": {failures.Sum()}}}"));
+    $"{{\"requests\": {requests}, \"seconds\": {seconds:F3}, \"messages\": {messages}, \"total\": {all.Sum()}, \"failed\": {failures.Sum()}}}"));
 return failures.Sum() == 0 ? 0 : 1;
 
 int Option(string name, int fallback)
