@@ -155,7 +155,7 @@ h2load_run() {
     || fail "$server $kind: h2load reports $failed failed, $errored errored of $done (see $out)"
   # The final in-flight requests can be counted as done before their status is tallied.
   [ $((done - ok)) -le $((CONNECTIONS * STREAMS)) ] || fail "$server $kind: only $ok of $done requests got HTTP 2xx (see $out)"
-  echo "$(sed -nE 's/^finished in .*, ([0-9.]+) req\/s.*/\1/p' "$out") $(( (after - before) * tick_us / done ))"
+  echo "$(sed -nE 's/^finished in .*, ([0-9.]+) req\/s.*/\1/p' "$out") $(awk -v t=$(( (after - before) * tick_us )) -v n="$done" 'BEGIN { printf "%.3f", t / n }')"
 }
 
 # client_run KIND: the AgentMesh client against the AgentMesh server; prints "calls/s server-CPU-us/call".
@@ -168,7 +168,7 @@ client_run() {
     --stream-count "$STREAM_COUNT" --payload-size "$PAYLOAD_SIZE" >"$out" 2>&1 \
     || fail "AgentMesh client $kind: calls failed (see $out)"
   after=$(cpu_ticks agentmesh)
-  "$PYTHON" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["requests"]/r["seconds"], int(int(sys.argv[2])/r["total"]))' \
+  "$PYTHON" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["requests"]/r["seconds"], int(sys.argv[2])/r["total"])' \
     "$out" $(( (after - before) * tick_us ))
 }
 
