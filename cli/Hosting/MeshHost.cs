@@ -1,5 +1,7 @@
 using System.Net;
 using AgentMesh.Clients;
+using AgentMesh.Grpc.Health;
+using AgentMesh.Grpc.Reflection;
 using AgentMesh.Grpc.Server;
 using AgentMesh.Models;
 using AgentMesh.Services.Agents;
@@ -24,6 +26,11 @@ namespace AgentMesh.Cli.Hosting;
 /// <summary>
 /// The all-in-one host: Orchestrator, Planner, Agents, ToolHost and State on one loopback port.
 /// The services call each other through that port over gRPC, exactly as when they run apart.
+/// The standard services are mapped too: health (every service SERVING once the host has started,
+/// NOT_SERVING from the moment it begins stopping) and server reflection (v1 and v1alpha). On stop,
+/// calls in flight are drained (GrpcServerOptions.ShutdownDrainTimeout, 10 s by default). The
+/// configuration section <c>Grpc</c> binds the server options, e.g. the environment variable
+/// <c>Grpc__ShutdownDrainTimeout=00:00:20</c>.
 /// </summary>
 public sealed class MeshHost : IAsyncDisposable
 {
@@ -61,7 +68,8 @@ public sealed class MeshHost : IAsyncDisposable
         var services = builder.Services;
         services.AddSingleton(roles);
         services.AddSingleton(new MeshChannels(_ => address ?? throw new InvalidOperationException("The mesh host has not started yet.")));
-        services.AddGrpcServer();
+        services.AddGrpcServer(o => builder.Configuration.GetSection("Grpc").Bind(o));
+        services.AddGrpcHealth();
         services.AddSqliteStateStore(Path.Combine(options.DataDirectory, "state.db"));
         services.AddStateService();
         services.AddToolHost(o =>
@@ -93,6 +101,8 @@ public sealed class MeshHost : IAsyncDisposable
         app.MapPlanner();
         app.MapAgents();
         app.MapOrchestrator();
+        app.MapGrpcHealthService();
+        app.MapGrpcReflectionService();
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

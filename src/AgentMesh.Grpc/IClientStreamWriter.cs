@@ -4,6 +4,12 @@ namespace AgentMesh.Grpc;
 public interface IClientStreamWriter<in T>
 {
     /// <summary>
+    /// Write options of the following writes (e.g. <see cref="WriteFlags.NoCompress"/> sends them
+    /// uncompressed in a compressed call). Starts as <see cref="CallOptions.WriteOptions"/>; null means none.
+    /// </summary>
+    WriteOptions? WriteOptions { get; set; }
+
+    /// <summary>
     /// Sends one message. Throws <see cref="RpcException"/> when the call already ended with a
     /// non-OK status (or is cancelled), <see cref="InvalidOperationException"/> after <see cref="CompleteAsync"/>
     /// or once the call ended OK.

@@ -22,11 +22,13 @@ public sealed class Method<TRequest, TResponse>
             _ => MethodType.DuplexStreaming,
         };
         FullName = $"/{descriptor.Service.FullName}/{descriptor.Name}";
+        IdempotencyLevel = descriptor.GetOptions()?.IdempotencyLevel ?? MethodOptions.Types.IdempotencyLevel.IdempotencyUnknown;
     }
 
     /// <summary>The protobuf descriptor of the method.</summary>
     public MethodDescriptor Descriptor { get; }
 
+    /// <summary>The call type, from the descriptor's streaming flags; a channel calls the method only in this form.</summary>
     public MethodType Type { get; }
 
     /// <summary>Fully qualified service name, e.g. <c>agentmesh.v1.Orchestrator</c>.</summary>
@@ -37,6 +39,12 @@ public sealed class Method<TRequest, TResponse>
 
     /// <summary>The HTTP/2 path, e.g. <c>/agentmesh.v1.Orchestrator/StartRun</c>.</summary>
     public string FullName { get; }
+
+    /// <summary>
+    /// The method's proto option <c>idempotency_level</c>: <c>NO_SIDE_EFFECTS</c> and
+    /// <c>IDEMPOTENT</c> methods may be retried by clients (see <see cref="Client.RetryPolicy"/>).
+    /// </summary>
+    public MethodOptions.Types.IdempotencyLevel IdempotencyLevel { get; }
 
     public MessageParser<TRequest> RequestParser { get; } = new(() => new TRequest());
 

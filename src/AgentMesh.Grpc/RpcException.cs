@@ -6,14 +6,17 @@ namespace AgentMesh.Grpc;
 /// </summary>
 public class RpcException : Exception
 {
-    public RpcException(Status status, Metadata? trailers = null)
-        : base($"{status.StatusCode}: {status.Detail}")
+    public RpcException(Status status, Metadata? trailers = null) : this(status, trailers, null) { }
+
+    public RpcException(StatusCode code, string detail) : this(new Status(code, detail)) { }
+
+    /// <summary>A status caused by <paramref name="innerException"/> (e.g. the handler exception a server mapped to UNKNOWN).</summary>
+    public RpcException(Status status, Metadata? trailers, Exception? innerException)
+        : base($"{status.StatusCode}: {status.Detail}", innerException)
     {
         Status = status;
         Trailers = trailers ?? new Metadata();
     }
-
-    public RpcException(StatusCode code, string detail) : this(new Status(code, detail)) { }
 
     public Status Status { get; }
 

@@ -9,20 +9,20 @@ namespace AgentMesh.Grpc.Client;
 public sealed class AsyncClientStreamingCall<TRequest, TResponse> : IDisposable
 {
     private readonly IResponseCall<TResponse> _call;
-    private readonly Lazy<Task<TResponse>> _response;
+    private readonly Task<TResponse>? _response;
 
-    internal AsyncClientStreamingCall(IResponseCall<TResponse> call, IClientStreamWriter<TRequest> requestStream)
+    internal AsyncClientStreamingCall(IResponseCall<TResponse> call, IClientStreamWriter<TRequest> requestStream, Task<TResponse>? response = null)
     {
         _call = call;
         RequestStream = requestStream;
-        _response = new Lazy<Task<TResponse>>(() => call.ReadSingleMessageAsync(CancellationToken.None));
+        _response = response;
     }
 
     /// <summary>The request messages; call <see cref="IClientStreamWriter{T}.CompleteAsync"/> after the last.</summary>
     public IClientStreamWriter<TRequest> RequestStream { get; }
 
     /// <summary>The response; throws <see cref="RpcException"/> when the call ends with a non-OK status.</summary>
-    public Task<TResponse> ResponseAsync => _response.Value;
+    public Task<TResponse> ResponseAsync => _response ?? _call.ResponseAsync;
 
     /// <summary>Response headers, once received. Throws <see cref="RpcException"/> when the call failed before any headers.</summary>
     public Task<Metadata> ResponseHeadersAsync => _call.ResponseHeadersAsync;
@@ -35,6 +35,15 @@ public sealed class AsyncClientStreamingCall<TRequest, TResponse> : IDisposable
 
     /// <summary>Awaits <see cref="ResponseAsync"/>.</summary>
     public System.Runtime.CompilerServices.TaskAwaiter<TResponse> GetAwaiter() => ResponseAsync.GetAwaiter();
+
+    /// <summary>
+    /// This call with requests written through <paramref name="requestStream"/> and
+    /// <paramref name="responseAsync"/> as its response (null keeps this call's), for client
+    /// interceptors that observe or replace messages; headers, status, trailers and disposal stay this call's.
+    /// </summary>
+    public AsyncClientStreamingCall<TRequest, TResponse> With(
+        IClientStreamWriter<TRequest>? requestStream = null, Task<TResponse>? responseAsync = null)
+        => new(_call, requestStream ?? RequestStream, responseAsync ?? _response);
 
     /// <summary>Cancels the call if it has not ended (the server sees CANCELLED) and frees its HTTP/2 stream.</summary>
     public void Dispose() => _call.Dispose();

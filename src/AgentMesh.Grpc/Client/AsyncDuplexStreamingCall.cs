@@ -10,11 +10,12 @@ public sealed class AsyncDuplexStreamingCall<TRequest, TResponse> : IDisposable
 {
     private readonly IResponseCall<TResponse> _call;
 
-    internal AsyncDuplexStreamingCall(IResponseCall<TResponse> call, IClientStreamWriter<TRequest> requestStream)
+    internal AsyncDuplexStreamingCall(
+        IResponseCall<TResponse> call, IClientStreamWriter<TRequest> requestStream, IAsyncStreamReader<TResponse>? responseStream = null)
     {
         _call = call;
         RequestStream = requestStream;
-        ResponseStream = new ResponseStreamReader<TResponse>(call);
+        ResponseStream = responseStream ?? new ResponseStreamReader<TResponse>(call);
     }
 
     /// <summary>The request messages; call <see cref="IClientStreamWriter{T}.CompleteAsync"/> after the last.</summary>
@@ -31,6 +32,15 @@ public sealed class AsyncDuplexStreamingCall<TRequest, TResponse> : IDisposable
 
     /// <summary>The trailers; throws <see cref="InvalidOperationException"/> before the call ended.</summary>
     public Metadata GetTrailers() => _call.GetTrailers();
+
+    /// <summary>
+    /// This call with requests written through <paramref name="requestStream"/> and responses read
+    /// through <paramref name="responseStream"/> (null keeps this call's), for client interceptors
+    /// that observe or replace messages; headers, status, trailers and disposal stay this call's.
+    /// </summary>
+    public AsyncDuplexStreamingCall<TRequest, TResponse> With(
+        IClientStreamWriter<TRequest>? requestStream = null, IAsyncStreamReader<TResponse>? responseStream = null)
+        => new(_call, requestStream ?? RequestStream, responseStream ?? ResponseStream);
 
     /// <summary>Cancels the call if it has not ended (the server sees CANCELLED) and frees its HTTP/2 stream.</summary>
     public void Dispose() => _call.Dispose();

@@ -27,6 +27,9 @@ public static class GrpcServerExtensions
         }
 
         services.TryAddSingleton<GrpcServiceRegistry>();
+        services.TryAddSingleton<IGrpcServiceCatalog>(provider => provider.GetRequiredService<GrpcServiceRegistry>());
+        services.TryAddSingleton<ShutdownDrain>();
+        services.TryAddSingleton<ResolvedServerInterceptors>();
         services.TryAddSingleton(new ServiceLifetimes(services));
         services.TryAddEnumerable(
             Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<IStartupFilter, UnimplementedStartupFilter>());
@@ -41,7 +44,8 @@ public static class GrpcServerExtensions
     /// client streaming <c>Task&lt;TRes&gt; M(IAsyncStreamReader&lt;TReq&gt;, ServerCallContext)</c>;
     /// duplex <c>Task M(IAsyncStreamReader&lt;TReq&gt;, IServerStreamWriter&lt;TRes&gt;, ServerCallContext)</c>.
     /// Throws <see cref="InvalidOperationException"/> naming every descriptor method without a
-    /// handler of the right shape, or when <see cref="AddGrpcServer"/> was not called.
+    /// handler of the right shape, or when <see cref="AddGrpcServer"/> was not called. Once the host
+    /// begins stopping, calls are drained (see <see cref="GrpcServerOptions.ShutdownDrainTimeout"/>).
     /// </summary>
     public static IEndpointConventionBuilder MapGrpcService<TService>(this IEndpointRouteBuilder endpoints, ServiceDescriptor service)
         where TService : class
@@ -51,13 +55,16 @@ public static class GrpcServerExtensions
         var registry = endpoints.ServiceProvider.GetService<GrpcServiceRegistry>()
             ?? throw new InvalidOperationException(
                 $"MapGrpcService<{typeof(TService).Name}> needs the gRPC server: call services.AddGrpcServer() when configuring services.");
+        var drain = endpoints.ServiceProvider.GetRequiredService<ShutdownDrain>();
         var builders = new List<IEndpointConventionBuilder>();
-        foreach (var handler in ServiceMethodBinder.Bind<TService>(service))
+        var interceptors = endpoints.ServiceProvider.GetRequiredService<ResolvedServerInterceptors>().All;
+        foreach (var handler in ServiceMethodBinder.Bind<TService>(service, interceptors))
         {
+            handler.Drain = drain;
             builders.Add(endpoints.MapPost(handler.Path, handler.HandleAsync).WithDisplayName($"gRPC {handler.Path}"));
         }
 
-        registry.AddService(service.FullName);
+        registry.AddService(service);
         return new CompositeConventionBuilder(builders);
     }
 }

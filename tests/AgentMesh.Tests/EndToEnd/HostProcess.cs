@@ -17,10 +17,15 @@ internal sealed class HostProcess : IDisposable
 
     public string Address { get; }
 
-    /// <summary>Starts the host and waits until it listens. Throws when it exits first.</summary>
-    public static async Task<HostProcess> StartAsync(string[] arguments)
+    /// <summary>Starts the host (with extra <paramref name="environment"/> variables) and waits until it listens. Throws when it exits first.</summary>
+    public static async Task<HostProcess> StartAsync(string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "agentmesh.dll"));
         foreach (var argument in arguments)
         {
@@ -47,6 +52,20 @@ internal sealed class HostProcess : IDisposable
     {
         _process.Kill(entireProcessTree: false);
         _process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM: the host shuts down gracefully (see <see cref="ExitCodeAsync"/>).</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits (up to 60 s) for the process to exit and returns its exit code.</summary>
+    public async Task<int> ExitCodeAsync()
+    {
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return _process.ExitCode;
     }
 
     public static int FreePort()

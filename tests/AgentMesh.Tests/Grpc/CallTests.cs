@@ -197,6 +197,46 @@ public sealed class CallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Large_messages_pass_when_the_receiver_allows_them_the_sender_has_no_limit()
+    {
+        await using var server = await GrpcTestServer.StartAsync(o => o.MaxReceiveMessageSize = null);
+        using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { MaxReceiveMessageSize = 8 * 1024 * 1024 });
+        var payload = ByteString.CopyFrom(new byte[6 * 1024 * 1024]);
+
+        var reply = await channel.UnaryAsync(Unary, new EchoRequest { Payload = payload }).WaitAsync(WaitLimit);
+
+        Assert.Equal(payload.Length, reply.Payload.Length);
+    }
+
+    [Fact]
+    public async Task Streaming_request_bodies_are_not_held_to_Kestrel_s_body_size_limit()
+    {
+        using var call = _channel.ClientStreaming(ClientStream);
+        var chunk = ByteString.CopyFrom(new byte[4_000_000]);
+        for (var i = 0; i < 8; i++) // 32 MB: over Kestrel's default 30,000,000-byte MaxRequestBodySize
+        {
+            await call.RequestStream.WriteAsync(new EchoRequest { Message = $"{i}", Payload = chunk }).WaitAsync(WaitLimit);
+        }
+
+        await call.RequestStream.CompleteAsync();
+
+        Assert.Equal(8, (await call.ResponseAsync.WaitAsync(WaitLimit)).Index);
+    }
+
+    [Fact]
+    public async Task A_failed_unary_call_shows_its_status_and_trailers()
+    {
+        using var call = _channel.Unary(Unary, new EchoRequest { StatusCode = (int)StatusCode.Aborted, StatusDetail = "try again" });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(WaitLimit));
+
+        Assert.Equal(new Status(StatusCode.Aborted, "try again"), call.GetStatus());
+        Assert.Equal(error.Status, call.GetStatus());
+        Assert.Equal("from-handler", call.GetTrailers().GetValue("x-error-info"));
+        Assert.Equal("from-handler", (await call.ResponseHeadersAsync).GetValue("x-error-info")); // Trailers-Only: headers hold it all
+    }
+
+    [Fact]
     public async Task Connection_refused_is_UNAVAILABLE()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

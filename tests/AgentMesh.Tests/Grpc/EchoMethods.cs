@@ -11,5 +11,8 @@ public static class EchoMethods
     public static readonly Method<EchoRequest, EchoReply> ClientStream = Method<EchoRequest, EchoReply>.Create(EchoService.Descriptor, "ClientStream");
     public static readonly Method<EchoRequest, EchoReply> Duplex = Method<EchoRequest, EchoReply>.Create(EchoService.Descriptor, "Duplex");
 
+    public static readonly Method<EchoRequest, EchoReply> IdempotentUnary = Method<EchoRequest, EchoReply>.Create(EchoService.Descriptor, "IdempotentUnary");
+    public static readonly Method<EchoRequest, EchoReply> ReadOnlyStream = Method<EchoRequest, EchoReply>.Create(EchoService.Descriptor, "ReadOnlyStream");
+
     public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 }

@@ -20,6 +20,9 @@ public sealed class EchoProbe
 
     public Task<string> OutcomeAsync(string key) => Slot(key).Task.WaitAsync(TimeSpan.FromSeconds(30));
 
+    /// <summary>Completes once the handler of the call with this <c>probe_key</c> begins waiting (<c>delay_ms</c>).</summary>
+    public Task WaitingAsync(string key) => Slot(key + "/waiting").Task.WaitAsync(TimeSpan.FromSeconds(30));
+
     private TaskCompletionSource<string> Slot(string key)
         => _outcomes.GetOrAdd(key, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
 }
@@ -31,12 +34,19 @@ public sealed class EchoService(EchoProbe probe)
 
     public async Task<EchoReply> Unary(EchoRequest request, ServerCallContext context)
     {
+        UseResponseCompression(request, context);
+        if (context.RequestHeaders.GetValue("x-send-header") is { } value)
+        {
+            await context.WriteResponseHeadersAsync(new Metadata { { "x-header", value } });
+        }
+
         await PrepareAsync(request, context);
         return Reply(request, 0, context);
     }
 
     public async Task ServerStream(EchoRequest request, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context)
     {
+        UseResponseCompression(request, context);
         if (request.Count == 0)
         {
             await PrepareAsync(request, context);
@@ -44,6 +54,9 @@ public sealed class EchoService(EchoProbe probe)
 
         for (var i = 0; i < request.Count; i++)
         {
+            var flags = (request.AlternateNoCompress && i % 2 == 1 ? WriteFlags.NoCompress : WriteFlags.None)
+                | (request.BufferReplies ? WriteFlags.BufferHint : WriteFlags.None);
+            responseStream.WriteOptions = new WriteOptions(flags);
             await responseStream.WriteAsync(Reply(request, i, context));
             if (i == 0)
             {
@@ -52,12 +65,17 @@ public sealed class EchoService(EchoProbe probe)
         }
     }
 
+    public Task<EchoReply> IdempotentUnary(EchoRequest request, ServerCallContext context) => Unary(request, context);
+
+    public Task ReadOnlyStream(EchoRequest request, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context)
+        => ServerStream(request, responseStream, context);
+
     public async Task<EchoReply> ClientStream(IAsyncStreamReader<EchoRequest> requestStream, ServerCallContext context)
     {
         var parts = new List<string>();
         await foreach (var request in requestStream.ReadAllAsync())
         {
-            parts.Add(request.Message);
+            parts.Add(context.RequestMessageCompressed ? request.Message + ":gz" : request.Message);
         }
 
         return new EchoReply { Message = string.Join(",", parts), Index = parts.Count };
@@ -69,7 +87,10 @@ public sealed class EchoService(EchoProbe probe)
         await foreach (var request in requestStream.ReadAllAsync())
         {
             await PrepareAsync(request, context);
-            await responseStream.WriteAsync(new EchoReply { Message = request.Message, Index = index++ });
+            await responseStream.WriteAsync(new EchoReply
+            {
+                Message = request.Message, Index = index++, RequestCompressed = context.RequestMessageCompressed,
+            });
         }
     }
 
@@ -78,6 +99,7 @@ public sealed class EchoService(EchoProbe probe)
         EchoMetadata(context);
         if (request.DelayMs > 0)
         {
+            probe.Report(request.ProbeKey.Length > 0 ? request.ProbeKey + "/waiting" : "", "waiting");
             try
             {
                 if (request.Message == "wait-on-token")
@@ -112,7 +134,15 @@ public sealed class EchoService(EchoProbe probe)
         }
     }
 
-    /// <summary>Copies request metadata starting with <c>x-</c> to response headers (once) and trailers.</summary>
+    private static void UseResponseCompression(EchoRequest request, ServerCallContext context)
+    {
+        if (request.ResponseCompression.Length > 0)
+        {
+            context.ResponseCompressionEncoding = request.ResponseCompression;
+        }
+    }
+
+    /// <summary>Copies request metadata starting with <c>x-</c> to the response trailers.</summary>
     private static void EchoMetadata(ServerCallContext context)
     {
         foreach (var entry in context.RequestHeaders.Where(e => e.Key.StartsWith("x-", StringComparison.Ordinal)))
@@ -130,7 +160,11 @@ public sealed class EchoService(EchoProbe probe)
 
     private static EchoReply Reply(EchoRequest request, int index, ServerCallContext context)
     {
-        var reply = new EchoReply { Message = request.Message, Index = index, Payload = request.Payload };
+        var reply = new EchoReply
+        {
+            Message = request.Message, Index = index, Payload = request.Payload, RequestCompressed = context.RequestMessageCompressed,
+            Deadline = context.Deadline == DateTime.MaxValue ? "" : context.Deadline.ToString("O"),
+        };
         foreach (var entry in context.RequestHeaders)
         {
             reply.Metadata.Add($"{entry.Key}={(entry.IsBinary ? Convert.ToBase64String(entry.ValueBytes!) : entry.Value)}");

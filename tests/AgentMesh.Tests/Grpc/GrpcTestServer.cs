@@ -11,7 +11,10 @@ using Microsoft.Extensions.Logging;
 
 namespace AgentMesh.Tests.Grpc;
 
-/// <summary>A real Kestrel server on 127.0.0.1 (free port) serving <see cref="EchoService"/>, with captured logs.</summary>
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 (free port) serving <see cref="EchoService"/>, with captured
+/// logs; <c>services</c> and <c>map</c> add registrations and endpoints (e.g. health, reflection).
+/// </summary>
 public sealed class GrpcTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -30,22 +33,39 @@ public sealed class GrpcTestServer : IAsyncDisposable
 
     public EchoProbe Probe => _app.Services.GetRequiredService<EchoProbe>();
 
-    public static async Task<GrpcTestServer> StartAsync(Action<GrpcServerOptions>? configure = null, X509Certificate2? certificate = null)
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="configure">Server options, e.g. interceptors.</param>
+    /// <param name="certificate">TLS certificate; null serves h2c.</param>
+    /// <param name="port">Port to listen on; 0 picks a free one.</param>
+    /// <param name="services">Extra service registrations, e.g. interceptors resolved from DI.</param>
+    /// <param name="map">Extra endpoints mapped beside the echo service.</param>
+    public static async Task<GrpcTestServer> StartAsync(
+        Action<GrpcServerOptions>? configure = null,
+        X509Certificate2? certificate = null,
+        int port = 0,
+        Action<IServiceCollection>? services = null,
+        Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, 0, certificate));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, port, certificate));
         var logs = new LogCapture();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
         builder.Services.AddGrpcServer(configure);
         builder.Services.AddSingleton<EchoProbe>();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapGrpcService<EchoService>(EchoService.Descriptor);
+        map?.Invoke(app);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new GrpcTestServer(app, address.Replace("[::]", "127.0.0.1"), logs);
     }
+
+    /// <summary>Stops the host (graceful shutdown: draining, GOAWAY); disposing afterwards is still needed.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()
     {

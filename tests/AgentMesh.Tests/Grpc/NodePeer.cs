@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace AgentMesh.Tests.Grpc;
 
-/// <summary>A grpc-js script from Grpc/peers run with <c>node</c>; stdout lines are JSON.</summary>
+/// <summary>
+/// A peer script from Grpc/peers: grpc-js run with <c>node</c>, or Python grpcio run with Debian's
+/// <c>/usr/bin/python3</c>; stdout lines are JSON.
+/// </summary>
 public sealed class NodePeer : IDisposable
 {
     private readonly Process _process;
@@ -15,9 +18,13 @@ public sealed class NodePeer : IDisposable
         _stderr = process.StandardError.ReadToEndAsync();
     }
 
+    /// <summary>Runs a script of Grpc/peers: <c>.py</c> with Debian's python3, anything else with node.</summary>
     public static NodePeer Start(string script, params string[] arguments)
+        => Run(script.EndsWith(".py", StringComparison.Ordinal) ? "/usr/bin/python3" : "node", script, arguments);
+
+    private static NodePeer Run(string interpreter, string script, string[] arguments)
     {
-        var start = new ProcessStartInfo("node")
+        var start = new ProcessStartInfo(interpreter)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -30,7 +37,7 @@ public sealed class NodePeer : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        return new NodePeer(Process.Start(start) ?? throw new InvalidOperationException("node did not start"));
+        return new NodePeer(Process.Start(start) ?? throw new InvalidOperationException($"{interpreter} did not start"));
     }
 
     /// <summary>The next stdout line as JSON; fails with the script's stderr when it exits first.</summary>
@@ -40,7 +47,7 @@ public sealed class NodePeer : IDisposable
         if (line is null)
         {
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            throw new InvalidOperationException($"node exited with {_process.ExitCode}: {await _stderr}");
+            throw new InvalidOperationException($"{Path.GetFileName(_process.StartInfo.FileName)} exited with {_process.ExitCode}: {await _stderr}");
         }
 
         return JsonDocument.Parse(line).RootElement.Clone();

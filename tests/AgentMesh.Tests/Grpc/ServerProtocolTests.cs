@@ -6,27 +6,13 @@ using AgentMesh.Tests.Grpc.Protos;
 using Google.Protobuf;
 using Xunit;
 using static AgentMesh.Tests.Grpc.EchoMethods;
+using static AgentMesh.Tests.Grpc.RawGrpcClient;
 
 namespace AgentMesh.Tests.Grpc;
 
 /// <summary>The server's wire behaviour, seen by a raw HTTP/2 client (no gRPC client in between).</summary>
-public sealed class ServerProtocolTests : IAsyncLifetime
+public sealed class ServerProtocolTests : RawEchoServerTests
 {
-    private GrpcTestServer _server = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await GrpcTestServer.StartAsync();
-        _http = new HttpClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Non_grpc_content_type_is_HTTP_415()
     {
@@ -64,7 +50,7 @@ public sealed class ServerProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Messages_split_across_and_packed_into_frames_are_read()
     {
-        var frames = FrameBytes(new EchoRequest { Message = "one" }).Concat(FrameBytes(new EchoRequest { Message = "two" })).ToArray();
+        var frames = GrpcFrames.Frame(new EchoRequest { Message = "one" }).Concat(GrpcFrames.Frame(new EchoRequest { Message = "two" })).ToArray();
         var content = new DribbleContent(frames, chunk: 3);
 
         using var response = await SendAsync("/agentmesh.test.Echo/ClientStream", content);
@@ -96,7 +82,7 @@ public sealed class ServerProtocolTests : IAsyncLifetime
             extraHeaders: new() { ["grpc-timeout"] = "200m" });
 
         Assert.Equal("4", Header(response.Headers, "grpc-status"));
-        Assert.Equal("cancelled deadline-set=True", await _server.Probe.OutcomeAsync(request.ProbeKey));
+        Assert.Equal("cancelled deadline-set=True", await Server.Probe.OutcomeAsync(request.ProbeKey));
     }
 
     [Fact]
@@ -107,42 +93,70 @@ public sealed class ServerProtocolTests : IAsyncLifetime
             extraHeaders: new() { ["grpc-timeout"] = "200m" });
 
         Assert.Equal("4", Header(response.Headers, "grpc-status"));
-        Assert.Equal("cancelled deadline-set=True", await _server.Probe.OutcomeAsync(request.ProbeKey));
+        Assert.Equal("cancelled deadline-set=True", await Server.Probe.OutcomeAsync(request.ProbeKey));
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string path, HttpContent content, string contentType = "application/grpc",
-        Dictionary<string, string>? extraHeaders = null)
+    [Theory]
+    [InlineData("application/grpc")]
+    [InlineData("application/grpc+proto")]
+    [InlineData("application/grpc;foo=bar")]
+    [InlineData("application/grpc+proto; charset=utf-8")]
+    public async Task Grpc_content_types_are_accepted(string contentType)
     {
-        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        var request = new HttpRequestMessage(HttpMethod.Post, _server.Address + path)
-        {
-            Content = content,
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        request.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
-        foreach (var (name, value) in extraHeaders ?? new())
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
+        using var response = await SendAsync("/agentmesh.test.Echo/Unary", Frame(new EchoRequest { Message = "ok" }), contentType);
+        var body = await response.Content.ReadAsByteArrayAsync();
 
-        var response = await _http.SendAsync(request).WaitAsync(WaitLimit);
-        return response;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("0", Header(response.TrailingHeaders, "grpc-status"));
+        Assert.Equal("ok", EchoReply.Parser.ParseFrom(GrpcFrames.Split(body).Single().Message).Message);
     }
 
-    private static ByteArrayContent Frame(IMessage message) => new(FrameBytes(message));
-
-    private static byte[] FrameBytes(IMessage message)
+    [Fact]
+    public async Task Comma_joined_binary_metadata_values_are_split()
     {
-        var payload = message.ToByteArray();
-        var framed = new byte[5 + payload.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(framed.AsSpan(1, 4), (uint)payload.Length);
-        payload.CopyTo(framed, 5);
-        return framed;
+        using var response = await SendAsync("/agentmesh.test.Echo/Unary", Frame(new EchoRequest()),
+            extraHeaders: new() { ["x-blob-bin"] = "AAEC, AQI=" });
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        var echoed = EchoReply.Parser.ParseFrom(GrpcFrames.Split(body).Single().Message).Metadata;
+        Assert.Equal(new[] { "x-blob-bin=AAEC", "x-blob-bin=AQI=" }, echoed.Where(m => m.StartsWith("x-blob-bin=")));
     }
 
-    private static string? Header(HttpHeaders headers, string name)
-        => headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
+    [Theory]
+    [InlineData("99999999n")]
+    [InlineData("200000u")]
+    [InlineData("200m")]
+    [InlineData("1S")]
+    public async Task Server_enforces_grpc_timeout_in_each_short_unit(string timeout)
+    {
+        var request = new EchoRequest { DelayMs = 20_000, ProbeKey = Guid.NewGuid().ToString() };
+        using var response = await SendAsync("/agentmesh.test.Echo/Unary", Frame(request),
+            extraHeaders: new() { ["grpc-timeout"] = timeout });
+
+        Assert.Equal("4", Header(response.Headers, "grpc-status"));
+        Assert.Equal("cancelled deadline-set=True", await Server.Probe.OutcomeAsync(request.ProbeKey));
+    }
+
+    [Theory]
+    [InlineData("3M", 3 * 60)]
+    [InlineData("2H", 2 * 3600)]
+    [InlineData("90S", 90)]
+    public async Task Handler_sees_the_deadline_of_long_grpc_timeout_units(string timeout, int seconds)
+    {
+        var before = DateTime.UtcNow;
+        using var response = await SendAsync("/agentmesh.test.Echo/Unary", Frame(new EchoRequest()),
+            extraHeaders: new() { ["grpc-timeout"] = timeout });
+        var after = DateTime.UtcNow;
+        var reply = EchoReply.Parser.ParseFrom(GrpcFrames.Split(await response.Content.ReadAsByteArrayAsync()).Single().Message);
+
+        var deadline = DateTime.Parse(reply.Deadline, null, System.Globalization.DateTimeStyles.RoundtripKind);
+        Assert.InRange(deadline, before.AddSeconds(seconds), after.AddSeconds(seconds));
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string path, HttpContent content, string contentType = "application/grpc",
+        Dictionary<string, string>? extraHeaders = null) => Raw.SendAsync(path, content, contentType, extraHeaders);
+
+    private static ByteArrayContent Frame(IMessage message) => new(GrpcFrames.Frame(message));
 
     /// <summary>Sends the body a few bytes at a time, flushing each piece as its own DATA frame.</summary>
     private sealed class DribbleContent(byte[] body, int chunk) : HttpContent

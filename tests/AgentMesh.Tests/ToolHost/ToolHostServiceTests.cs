@@ -134,6 +134,8 @@ public sealed class ToolHostServiceTests : IAsyncLifetime
 
         public List<CallToolResponse> Messages { get; } = [];
 
+        public WriteOptions? WriteOptions { get; set; }
+
         public async Task WriteAsync(CallToolResponse message, CancellationToken cancellationToken = default)
         {
             Assert.Equal(0, Interlocked.Exchange(ref _writing, 1));
@@ -156,6 +158,12 @@ public sealed class ToolHostServiceTests : IAsyncLifetime
         public override Metadata RequestHeaders { get; } = new();
 
         public override Metadata ResponseTrailers { get; } = new();
+
+        public override string? ResponseCompressionEncoding { get; set; }
+
+        public override WriteOptions? WriteOptions { get; set; }
+
+        public override bool RequestMessageCompressed => false;
 
         public override Task WriteResponseHeadersAsync(Metadata responseHeaders) => Task.CompletedTask;
     }

@@ -1,6 +1,4 @@
 using System.IO.Pipelines;
-using System.Net;
-using System.Net.Http.Headers;
 using AgentMesh.Grpc.Client;
 using AgentMesh.Grpc.Internal.Wire;
 using Google.Protobuf;
@@ -8,46 +6,65 @@ using Google.Protobuf;
 namespace AgentMesh.Grpc.Internal.Client;
 
 /// <summary>
-/// One client call on one HTTP/2 stream: sends the request, reads headers, messages and the
-/// status (from trailers, or from headers for Trailers-Only), enforces the deadline, and resets
-/// the stream when cancelled or disposed before the end.
+/// One client call on one HTTP/2 stream: sends the request (compressed when the call's encoding
+/// says so), reads headers, messages and the status (from trailers, or from headers for
+/// Trailers-Only), and ends exactly once; ending non-OK (cancelled, deadline, error) resets the
+/// stream and fails pending writers and readers with the same <see cref="RpcException"/>.
 /// </summary>
 internal sealed class ClientCall<TRequest, TResponse> : IResponseCall<TResponse>
     where TRequest : class, IMessage<TRequest>, new()
     where TResponse : class, IMessage<TResponse>, new()
 {
+    private static readonly Status DeadlineExceeded = new(StatusCode.DeadlineExceeded, "Deadline Exceeded");
+    private static readonly Status Cancelled = new(StatusCode.Cancelled, "Call cancelled by the client.");
+
     private readonly GrpcChannel _channel;
     private readonly Method<TRequest, TResponse> _method;
     private readonly CallOptions _options;
-    private readonly CancellationTokenSource _deadline = new();
-    private readonly CancellationTokenSource _cancellation;
+    private readonly string? _encoding;
+    private readonly CallCancellation _cancellation = new();
     private readonly TaskCompletionSource<Metadata> _headers = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lazy<Task<TResponse>> _response;
     private readonly object _gate = new();
     private Task _started = Task.CompletedTask;
-    private HttpResponseMessage? _response;
+    private HttpResponseMessage? _httpResponse;
     private MessageReader? _reader;
     private StreamingRequestContent? _requestBody;
     private Status? _status;
     private Metadata? _trailers;
     private bool _disposed;
 
-    public ClientCall(GrpcChannel channel, Method<TRequest, TResponse> method, CallOptions options)
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> when <paramref name="method"/> is not of <paramref name="callType"/>
+    /// or the call's compression encoding is not supported.
+    /// </summary>
+    public ClientCall(GrpcChannel channel, Method<TRequest, TResponse> method, MethodType callType, CallOptions options)
     {
+        if (method.Type != callType)
+        {
+            throw new ArgumentException($"{method.FullName} is a {method.Type} method; it cannot be called as {callType}.", nameof(method));
+        }
+
         _channel = channel;
         _method = method;
         _options = options;
-        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken, _deadline.Token);
+        _encoding = MessageCompression.Normalize(options.CompressionEncoding ?? channel.Options.CompressionEncoding,
+            nameof(CallOptions.CompressionEncoding));
+        _response = new Lazy<Task<TResponse>>(ReadSingleMessageAsync);
     }
 
     public Task<Metadata> ResponseHeadersAsync => _headers.Task;
 
+    public Task<TResponse> ResponseAsync => _response.Value;
+
+    /// <summary>Completes once the response headers were read (for Trailers-Only, after the call ended); faults when the call failed before.</summary>
+    public Task HeadersRead => _started;
+
+    /// <summary>True once the call has its status.</summary>
+    public bool HasEnded => _status is not null;
+
     /// <summary>Starts the call with a complete request body (unary, server streaming).</summary>
-    public void Start(TRequest request)
-    {
-        var content = new ByteArrayContent(MessageFraming.Frame(request));
-        content.Headers.ContentType = new MediaTypeHeaderValue(GrpcHeaders.ContentType);
-        Start(content);
-    }
+    public void Start(TRequest request) => Start(CallRequest.Body(MessageFraming.Frame(request, Compresses(_options.WriteOptions))));
 
     /// <summary>Starts the call with a request body written later through <see cref="WriteAsync"/>.</summary>
     public void StartStreaming()
@@ -57,15 +74,19 @@ internal sealed class ClientCall<TRequest, TResponse> : IResponseCall<TResponse>
     }
 
     /// <summary>Writes one request message; throws the call's <see cref="RpcException"/> once it failed.</summary>
-    public async Task WriteAsync(TRequest message, CancellationToken cancellationToken)
+    public async Task WriteAsync(TRequest message, WriteOptions? writeOptions, CancellationToken cancellationToken)
     {
         ThrowIfEnded();
         try
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellation.Token);
-            var stream = await _requestBody!.Stream.WaitAsync(linked.Token).ConfigureAwait(false);
-            await stream.WriteAsync(MessageFraming.Frame(message), linked.Token).ConfigureAwait(false);
-            await stream.FlushAsync(linked.Token).ConfigureAwait(false);
+            using var linked = Link(cancellationToken);
+            var token = linked?.Token ?? _cancellation.Token;
+            var stream = await _requestBody!.Stream.WaitAsync(token).ConfigureAwait(false);
+            await stream.WriteAsync(MessageFraming.Frame(message, Compresses(writeOptions)), token).ConfigureAwait(false);
+            if (((writeOptions?.Flags ?? WriteFlags.None) & WriteFlags.BufferHint) == 0)
+            {
+                await stream.FlushAsync(token).ConfigureAwait(false);
+            }
         }
         catch (Exception exception)
         {
@@ -86,38 +107,23 @@ internal sealed class ClientCall<TRequest, TResponse> : IResponseCall<TResponse>
                 return ResultOfEnd();
             }
 
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellation.Token);
-            var message = await _reader!.ReadAsync(_method.ResponseParser, linked.Token).ConfigureAwait(false);
+            using var linked = Link(cancellationToken);
+            var message = await _reader!.ReadAsync(_method.ResponseParser, linked?.Token ?? _cancellation.Token).ConfigureAwait(false);
             if (message is not null)
             {
                 return message;
             }
 
-            var status = ResponseMetadata.ReadStatus(_response!.TrailingHeaders)
+            var trailers = _httpResponse!.TrailingHeaders;
+            var status = ResponseMetadata.ReadStatus(trailers)
                 ?? new Status(StatusCode.Internal, "The response ended without grpc-status.");
-            End(status, ResponseMetadata.Read(_response.TrailingHeaders));
+            End(status, MetadataCodec.FromHeaders(trailers.NonValidated));
             return ResultOfEnd();
         }
         catch (Exception exception) when (exception is not RpcException || _status is null)
         {
             throw Fail(exception);
         }
-    }
-
-    public async Task<TResponse> ReadSingleMessageAsync(CancellationToken cancellationToken)
-    {
-        var message = await ReadMessageAsync(cancellationToken).ConfigureAwait(false);
-        if (message is null)
-        {
-            throw new RpcException(StatusCode.Internal, "The call ended OK without a response message.");
-        }
-
-        if (await ReadMessageAsync(cancellationToken).ConfigureAwait(false) is not null)
-        {
-            throw new RpcException(StatusCode.Internal, "The response has more than one message; this method returns one.");
-        }
-
-        return message;
     }
 
     public Status GetStatus() => _status ?? throw new InvalidOperationException("The call has not ended yet.");
@@ -140,66 +146,29 @@ internal sealed class ClientCall<TRequest, TResponse> : IResponseCall<TResponse>
 
         if (_status is null)
         {
-            _cancellation.Cancel(); // ends the call as CANCELLED and resets the HTTP/2 stream
+            _cancellation.Cancel(CancellationReason.Disposed); // ends the call as CANCELLED and resets the HTTP/2 stream
         }
 
         lock (_gate)
         {
-            _response?.Dispose();
+            _httpResponse?.Dispose();
         }
 
-        _cancellation.Dispose();
-        _deadline.Dispose();
+        _cancellation.Release();
     }
 
     private void Start(HttpContent content)
     {
-        if (_options.Deadline is { } deadline)
+        var timeout = _options.Deadline is { } deadline ? deadline.ToUniversalTime() - DateTime.UtcNow : (TimeSpan?)null;
+        _cancellation.Start(_options.CancellationToken, timeout,
+            static state => ((ClientCall<TRequest, TResponse>)state!).Fail(new OperationCanceledException()), this);
+        if (_status is not null)
         {
-            var remaining = deadline.ToUniversalTime() - DateTime.UtcNow;
-            if (remaining <= TimeSpan.Zero)
-            {
-                content.Dispose();
-                _started = Task.FromException(Fail(new RpcException(StatusCode.DeadlineExceeded, "Deadline Exceeded")));
-                return;
-            }
-
-            if (remaining.TotalMilliseconds < uint.MaxValue - 1)
-            {
-                _deadline.CancelAfter(remaining);
-            }
+            content.Dispose(); // cancelled or past its deadline before it started: nothing is sent
+            return;
         }
 
-        var request = CreateRequest(content);
-        _cancellation.Token.Register(static state => ((ClientCall<TRequest, TResponse>)state!).Fail(new OperationCanceledException()), this);
-        _started = SendAsync(request);
-    }
-
-    private HttpRequestMessage CreateRequest(HttpContent content)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_channel.Address, _method.FullName))
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = content,
-        };
-        request.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
-        request.Headers.TryAddWithoutValidation(GrpcHeaders.UserAgent, _channel.UserAgent);
-        request.Headers.TryAddWithoutValidation(GrpcHeaders.AcceptEncoding, GrpcHeaders.SupportedEncodings);
-        if (_options.Deadline is { } deadline)
-        {
-            request.Headers.TryAddWithoutValidation(GrpcHeaders.Timeout, TimeoutHeader.Format(deadline.ToUniversalTime() - DateTime.UtcNow));
-        }
-
-        foreach (var entry in _options.Headers ?? Enumerable.Empty<Metadata.Entry>())
-        {
-            if (!ReservedHeaders.IsReserved(entry.Key))
-            {
-                request.Headers.TryAddWithoutValidation(entry.Key, MetadataCodec.Encode(entry));
-            }
-        }
-
-        return request;
+        _started = SendAsync(CallRequest.Create(_channel, _method.FullName, _options, _encoding, content));
     }
 
     private async Task SendAsync(HttpRequestMessage request)
@@ -210,7 +179,7 @@ internal sealed class ClientCall<TRequest, TResponse> : IResponseCall<TResponse>
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, _cancellation.Token).ConfigureAwait(false);
             lock (_gate)
             {
-                _response = response;
+                _httpResponse = response;
                 if (_status is { StatusCode: not StatusCode.OK } || _disposed)
                 {
                     response.Dispose();
@@ -228,31 +197,42 @@ internal sealed class ClientCall<TRequest, TResponse> : IResponseCall<TResponse>
 
     private async Task ReadHeadersAsync(HttpResponseMessage response)
     {
-        if (response.StatusCode != HttpStatusCode.OK)
+        if (ResponseMetadata.CheckResponse(response) is { } invalid)
         {
-            throw new RpcException(HttpStatusMapping.ToStatusCode(response.StatusCode),
-                $"Bad gRPC response: HTTP status {(int)response.StatusCode}.");
+            throw invalid;
         }
 
-        var contentType = response.Content.Headers.ContentType?.MediaType;
-        if (!GrpcHeaders.IsGrpcContentType(contentType))
-        {
-            throw new RpcException(StatusCode.Internal, $"Bad gRPC response: content-type '{contentType}'.");
-        }
-
-        var headers = ResponseMetadata.Read(response.Headers);
+        var headers = MetadataCodec.FromHeaders(response.Headers.NonValidated);
+        _headers.TrySetResult(headers);
         if (ResponseMetadata.ReadStatus(response.Headers) is { } status)
         {
-            _headers.TrySetResult(headers);
-            End(status, headers);
+            End(status, headers); // Trailers-Only
             return;
         }
 
-        _headers.TrySetResult(headers);
         var body = await response.Content.ReadAsStreamAsync(_cancellation.Token).ConfigureAwait(false);
-        var encoding = response.Headers.NonValidated.TryGetValues(GrpcHeaders.Encoding, out var values) ? values.ToString() : null;
-        _reader = new MessageReader(PipeReader.Create(body), _channel.Options.MaxReceiveMessageSize, encoding);
+        _reader = new MessageReader(PipeReader.Create(body), _channel.Options.MaxReceiveMessageSize,
+            ResponseMetadata.ReadEncoding(response.Headers));
     }
+
+    private async Task<TResponse> ReadSingleMessageAsync()
+    {
+        var message = await ReadMessageAsync(CancellationToken.None).ConfigureAwait(false)
+            ?? throw new RpcException(StatusCode.Internal, "The call ended OK without a response message.");
+        if (await ReadMessageAsync(CancellationToken.None).ConfigureAwait(false) is not null)
+        {
+            throw new RpcException(StatusCode.Internal, "The response has more than one message; this method returns one.");
+        }
+
+        return message;
+    }
+
+    private bool Compresses(WriteOptions? writeOptions)
+        => _encoding is not null && ((writeOptions?.Flags ?? WriteFlags.None) & WriteFlags.NoCompress) == 0;
+
+    private CancellationTokenSource? Link(CancellationToken cancellationToken) => cancellationToken.CanBeCanceled
+        ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellation.Token)
+        : null;
 
     private TResponse? ResultOfEnd() => _status!.Value.StatusCode == StatusCode.OK
         ? null
@@ -268,7 +248,7 @@ internal sealed class ClientCall<TRequest, TResponse> : IResponseCall<TResponse>
         }
     }
 
-    /// <summary>Ends the call with <paramref name="status"/>; the first end wins.</summary>
+    /// <summary>Ends the call with <paramref name="status"/>; the first end wins and releases the call's cancellation sources.</summary>
     private bool End(Status status, Metadata trailers)
     {
         HttpResponseMessage? response;
@@ -281,9 +261,10 @@ internal sealed class ClientCall<TRequest, TResponse> : IResponseCall<TResponse>
 
             _status = status;
             _trailers = trailers;
-            response = _response;
+            response = _httpResponse;
         }
 
+        _cancellation.Release();
         var error = status.StatusCode == StatusCode.OK
             ? (Exception)new InvalidOperationException("The call has already ended.")
             : new RpcException(status, trailers);
@@ -300,17 +281,13 @@ internal sealed class ClientCall<TRequest, TResponse> : IResponseCall<TResponse>
     /// <summary>Ends the call for <paramref name="exception"/> and returns the <see cref="RpcException"/> to throw.</summary>
     private RpcException Fail(Exception exception)
     {
-        var status = _deadline.IsCancellationRequested
-            ? new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")
-            : _options.CancellationToken.IsCancellationRequested || _disposed || exception is OperationCanceledException
-                ? new Status(StatusCode.Cancelled, "Call cancelled by the client.")
-                : exception switch
-                {
-                    RpcException rpc => rpc.Status,
-                    HttpRequestException http => new Status(StatusCode.Unavailable, $"Error connecting to {_channel.Address}: {http.Message}"),
-                    IOException io => new Status(StatusCode.Unavailable, $"Connection error: {io.Message}"),
-                    _ => new Status(StatusCode.Internal, $"Error in the gRPC call: {exception.GetType().Name}: {exception.Message}"),
-                };
+        var status = _cancellation.Reason switch
+        {
+            CancellationReason.Deadline => DeadlineExceeded,
+            CancellationReason.Caller or CancellationReason.Disposed => Cancelled,
+            _ when exception is OperationCanceledException => Cancelled,
+            _ => TransportErrorMapping.ToStatus(exception, _channel.Address),
+        };
         if (exception is RpcException { Status: var same } known && same == status && End(status, known.Trailers))
         {
             return known;

@@ -8,8 +8,8 @@ internal interface IResponseCall<TResponse> : IDisposable
     /// <summary>The next response message; null once the call ended OK; throws <see cref="RpcException"/> otherwise.</summary>
     Task<TResponse?> ReadMessageAsync(CancellationToken cancellationToken);
 
-    /// <summary>The only response message of a unary or client-streaming call, after the call ended OK.</summary>
-    Task<TResponse> ReadSingleMessageAsync(CancellationToken cancellationToken);
+    /// <summary>The only response message of a unary or client-streaming call, once the call ended OK (read on first use).</summary>
+    Task<TResponse> ResponseAsync { get; }
 
     Status GetStatus();
 

@@ -1,22 +1,36 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using AgentMesh.Grpc.Internal.Wire;
 
 namespace AgentMesh.Grpc.Internal.Client;
 
-/// <summary>Reads custom metadata and the gRPC status from response headers or trailers.</summary>
+/// <summary>Reads and checks the response headers and trailers of a client call: validity, status, encoding.</summary>
 internal static class ResponseMetadata
 {
-    public static Metadata Read(HttpHeaders headers)
+    /// <summary>
+    /// The error of a response that is not a gRPC response: a non-200 HTTP status (its <c>grpc-status</c> when
+    /// present, otherwise the code grpc/doc/http-grpc-status-mapping.md gives) or a non-gRPC content-type (INTERNAL);
+    /// null for a gRPC response.
+    /// </summary>
+    public static RpcException? CheckResponse(HttpResponseMessage response)
     {
-        var metadata = new Metadata();
-        foreach (var header in headers.NonValidated)
+        if (response.StatusCode != HttpStatusCode.OK)
         {
-            MetadataCodec.AddHeader(metadata, header.Key, header.Value);
+            var status = ReadStatus(response.Headers) ?? new Status(HttpStatusMapping.ToStatusCode(response.StatusCode),
+                $"Bad gRPC response: HTTP status {(int)response.StatusCode}.");
+            return new RpcException(status, MetadataCodec.FromHeaders(response.Headers.NonValidated));
         }
 
-        return metadata;
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        return GrpcHeaders.IsGrpcContentType(contentType)
+            ? null
+            : new RpcException(StatusCode.Internal, $"Bad gRPC response: content-type '{contentType}'.");
     }
+
+    /// <summary>The response's <c>grpc-encoding</c>, or null.</summary>
+    public static string? ReadEncoding(HttpResponseHeaders headers)
+        => headers.NonValidated.TryGetValues(GrpcHeaders.Encoding, out var values) ? values.ToString() : null;
 
     /// <summary>The status in <paramref name="headers"/>, or null when there is no <c>grpc-status</c>.</summary>
     public static Status? ReadStatus(HttpHeaders headers)

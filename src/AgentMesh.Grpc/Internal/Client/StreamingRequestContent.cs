@@ -22,11 +22,15 @@ internal sealed class StreamingRequestContent : HttpContent
     /// <summary>Ends the request body.</summary>
     public void Complete() => _done.TrySetResult();
 
-    /// <summary>Ends the request body because the call ended; pending and later writers get <paramref name="error"/>.</summary>
+    /// <summary>
+    /// Abandons the request body because the call ended: pending and later writers get
+    /// <paramref name="error"/>, and HttpClient resets the HTTP/2 stream (RST_STREAM) instead of
+    /// ending it with END_STREAM, so a server never mistakes a cancelled call for a half-close.
+    /// </summary>
     public void Abort(Exception error)
     {
         _stream.TrySetException(error);
-        _done.TrySetResult();
+        _done.TrySetException(error);
     }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context)

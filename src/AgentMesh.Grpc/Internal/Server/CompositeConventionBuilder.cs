@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 
 namespace AgentMesh.Grpc.Internal.Server;
 
-/// <summary>Applies endpoint conventions to every method endpoint of one mapped service.</summary>
+/// <summary>Applies endpoint conventions to every method endpoint of what was mapped together (one service, or several).</summary>
 internal sealed class CompositeConventionBuilder(IReadOnlyList<IEndpointConventionBuilder> builders) : IEndpointConventionBuilder
 {
     public void Add(Action<EndpointBuilder> convention)

@@ -27,4 +27,16 @@ internal static partial class GrpcServerLog
 
     [LoggerMessage(7, LogLevel.Information, "gRPC call {Method} was cancelled by the server.")]
     public static partial void CallCancelledByServer(ILogger logger, string method);
+
+    [LoggerMessage(8, LogLevel.Information, "gRPC call {Method} ended but its status could not be sent: {Reason}")]
+    public static partial void EndNotSent(ILogger logger, string method, string reason);
+
+    [LoggerMessage(9, LogLevel.Information, "gRPC server is shutting down: new calls are refused, calls in flight have {Timeout} to finish.")]
+    public static partial void DrainStarted(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(10, LogLevel.Debug, "gRPC call {Method} refused: the server is shutting down.")]
+    public static partial void RefusedWhileDraining(ILogger logger, string method);
+
+    [LoggerMessage(11, LogLevel.Warning, "gRPC call {Method} was cancelled: it did not finish within the shutdown drain timeout.")]
+    public static partial void CancelledByDrain(ILogger logger, string method);
 }

@@ -1,27 +1,45 @@
+using AgentMesh.Grpc.Server;
+using Google.Protobuf.Reflection;
+
 namespace AgentMesh.Grpc.Internal.Server;
 
 /// <summary>
-/// The services and paths mapped so far; registered by <c>AddGrpcServer</c>, so its presence also
+/// The services mapped so far; registered by <c>AddGrpcServer</c>, so its presence also
 /// proves that <c>AddGrpcServer</c> ran.
 /// </summary>
-internal sealed class GrpcServiceRegistry
+internal sealed class GrpcServiceRegistry : IGrpcServiceCatalog
 {
-    private readonly HashSet<string> _services = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServiceDescriptor> _byName = new(StringComparer.Ordinal);
+    private readonly List<ServiceDescriptor> _services = new();
     private readonly object _gate = new();
 
-    public void AddService(string fullName)
+    public IReadOnlyList<ServiceDescriptor> Services
     {
-        lock (_gate)
+        get
         {
-            _services.Add(fullName);
+            lock (_gate)
+            {
+                return _services.ToArray();
+            }
         }
     }
 
-    public bool HasService(string fullName)
+    public void AddService(ServiceDescriptor service)
     {
         lock (_gate)
         {
-            return _services.Contains(fullName);
+            if (_byName.TryAdd(service.FullName, service))
+            {
+                _services.Add(service);
+            }
+        }
+    }
+
+    public bool Contains(string fullName)
+    {
+        lock (_gate)
+        {
+            return _byName.ContainsKey(fullName);
         }
     }
 }

@@ -1,5 +1,5 @@
+using System.Globalization;
 using AgentMesh.Grpc.Internal.Wire;
-using Microsoft.AspNetCore.Http;
 
 namespace AgentMesh.Grpc.Internal.Server;
 
@@ -10,49 +10,55 @@ internal sealed class HttpServerCallContext(ServerCall call) : ServerCallContext
     private Metadata? _responseTrailers;
     private string? _peer;
 
+    /// <summary>The call this context describes.</summary>
+    public ServerCall Call => call;
+
+    /// <summary>The service instance whose handler serves the call, set before the interceptor chain runs.</summary>
+    public object? Service { get; set; }
+
     public override string Method => call.Method;
 
-    public override string Peer => _peer ??= call.FormatPeer();
+    public override string Peer => _peer ??= FormatPeer();
 
     public override DateTime Deadline => call.Deadline;
 
     public override CancellationToken CancellationToken => call.CancellationToken;
 
-    public override Metadata RequestHeaders => _requestHeaders ??= ReadRequestHeaders();
+    public override Metadata RequestHeaders => _requestHeaders ??= MetadataCodec.FromHeaders(call.Http.Request.Headers);
 
     public override Metadata ResponseTrailers => _responseTrailers ??= new();
 
     /// <summary>The response trailers, or null when the handler never asked for them (saves an allocation per call).</summary>
     internal Metadata? ResponseTrailersIfAny => _responseTrailers;
 
-    public override async Task WriteResponseHeadersAsync(Metadata responseHeaders)
+    public override string? ResponseCompressionEncoding
     {
-        var response = call.Http.Response;
-        if (response.HasStarted)
-        {
-            throw new InvalidOperationException("Response headers were already sent; they can be sent once, before the first message.");
-        }
-
-        foreach (var entry in responseHeaders)
-        {
-            if (!ReservedHeaders.IsReserved(entry.Key))
-            {
-                response.Headers.Append(entry.Key, MetadataCodec.Encode(entry));
-            }
-        }
-
-        await response.StartAsync(CancellationToken).ConfigureAwait(false);
-        await response.BodyWriter.FlushAsync(CancellationToken).ConfigureAwait(false);
+        get => call.ResponseCompressionEncoding;
+        set => call.ResponseCompressionEncoding = value;
     }
 
-    private Metadata ReadRequestHeaders()
+    public override WriteOptions? WriteOptions
     {
-        var metadata = new Metadata();
-        foreach (var header in call.Http.Request.Headers)
+        get => call.WriteOptions;
+        set => call.WriteOptions = value;
+    }
+
+    public override bool RequestMessageCompressed => call.RequestMessageCompressed;
+
+    public override Task WriteResponseHeadersAsync(Metadata responseHeaders) => call.WriteResponseHeadersAsync(responseHeaders);
+
+    /// <summary>The peer in gRPC's form, e.g. <c>ipv4:127.0.0.1:50312</c>.</summary>
+    private string FormatPeer()
+    {
+        var connection = call.Http.Connection;
+        if (connection.RemoteIpAddress is not { } ip)
         {
-            MetadataCodec.AddHeader(metadata, header.Key, header.Value);
+            return "unknown";
         }
 
-        return metadata;
+        var port = connection.RemotePort.ToString(CultureInfo.InvariantCulture);
+        return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? $"ipv6:[{ip}]:{port}"
+            : $"ipv4:{ip}:{port}";
     }
 }

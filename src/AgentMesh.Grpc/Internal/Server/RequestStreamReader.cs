@@ -15,7 +15,16 @@ internal sealed class RequestStreamReader<T>(ServerCall call, MessageParser<T> p
         using var linked = cancellationToken.CanBeCanceled
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.CancellationToken)
             : null;
-        _current = await call.ReadMessageAsync(parser, linked?.Token ?? call.CancellationToken).ConfigureAwait(false);
+        try
+        {
+            _current = await call.ReadMessageAsync(parser, linked?.Token ?? call.CancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            // The client reset the stream or dropped the connection (Kestrel fails the body before it signals RequestAborted).
+            throw ServerCall.CancelledByClient(e);
+        }
+
         return _current is not null;
     }
 }

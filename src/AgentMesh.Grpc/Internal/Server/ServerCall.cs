@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.IO.Pipelines;
 using AgentMesh.Grpc.Internal.Wire;
 using AgentMesh.Grpc.Server;
@@ -13,43 +12,47 @@ namespace AgentMesh.Grpc.Internal.Server;
 
 /// <summary>
 /// One server call on one HTTP/2 stream: its deadline and cancellation, reading request messages,
-/// writing response messages, and ending with a status (in trailers, or Trailers-Only).
+/// writing response headers and (possibly compressed) messages, and ending with a status (in
+/// trailers, or Trailers-Only).
 /// </summary>
 internal sealed class ServerCall : IDisposable
 {
-    /// <summary>Largest serialized message written through the call's staging buffer (see <see cref="WriteAndFlush"/>).</summary>
+    /// <summary>Largest serialized message a streaming write frames into the call's staging buffer (see <see cref="WriteAndFlush"/>).</summary>
     private const int SmallMessageSize = 16 * 1024;
 
-    private readonly CancellationTokenSource? _cancellation;
+    /// <summary>The token source of every call that has ended: cancelled, never disposed.</summary>
+    private static readonly CancellationTokenSource Ended = new(TimeSpan.Zero);
+
+    private CancellationTokenSource? _cancellation;
     private readonly CancellationTokenSource? _deadline;
     private readonly MessageReader _reader;
-    private bool _responseWritten;
+    private string? _responseEncoding;
+    private bool _headersPrepared;
+    private bool _compressResponses;
+    private bool _ended;
+    private readonly CancellationToken _drainExpired;
     private ArrayBufferWriter<byte>? _staging;
-    private CancellationToken _token;
-    private bool _tokenKnown;
 
-    /// <param name="http">The request.</param>
-    /// <param name="method">The method path.</param>
-    /// <param name="options">The server options.</param>
-    /// <param name="logger">The server log.</param>
-    /// <param name="encoding">The request's <c>grpc-encoding</c> ("" when absent), already validated.</param>
-    public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger, string encoding)
+    public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger, CancellationToken drainExpired)
     {
         Http = http;
         Method = method;
         Options = options;
         Logger = logger;
         Deadline = DateTime.MaxValue;
+        _drainExpired = drainExpired;
         var timeoutHeader = http.Request.Headers[GrpcHeaders.Timeout].ToString();
         var timeout = timeoutHeader.Length > 0 ? ParseDeadline(timeoutHeader) : null;
         if (timeout is { } enforced)
         {
             _deadline = new CancellationTokenSource();
-            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _deadline.Token);
+            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _deadline.Token, drainExpired);
             _deadline.CancelAfter(enforced);
         }
 
-        _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize, encoding);
+        _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize,
+            http.Request.Headers.GrpcEncoding.ToString());
+        _responseEncoding = options.ResponseCompressionEncoding;
         Context = new HttpServerCallContext(this);
     }
 
@@ -64,24 +67,32 @@ internal sealed class ServerCall : IDisposable
     public DateTime Deadline { get; private set; }
 
     /// <summary>
-    /// The request's abort token, or (with a deadline) a token that also fires at the deadline;
-    /// looked up once per call, on first use.
+    /// Fires when the client resets the stream, the deadline passes or the shutdown drain timeout
+    /// elapses. Without a deadline, its source is created on first use only.
     /// </summary>
-    public CancellationToken CancellationToken
-    {
-        get
-        {
-            if (!_tokenKnown)
-            {
-                _token = _cancellation?.Token ?? Http.RequestAborted;
-                _tokenKnown = true;
-            }
-
-            return _token;
-        }
-    }
+    public CancellationToken CancellationToken => (_cancellation ?? LinkOnFirstUse()).Token;
 
     public HttpServerCallContext Context { get; }
+
+    /// <summary>Options of the following response messages (the context's and the stream writer's).</summary>
+    public WriteOptions? WriteOptions { get; set; }
+
+    /// <summary>Whether the last request message read was compressed.</summary>
+    public bool RequestMessageCompressed => _reader.LastMessageCompressed;
+
+    /// <summary>See <see cref="ServerCallContext.ResponseCompressionEncoding"/>.</summary>
+    public string? ResponseCompressionEncoding
+    {
+        get => _responseEncoding;
+        set
+        {
+            var encoding = MessageCompression.Normalize(value, nameof(ServerCallContext.ResponseCompressionEncoding));
+            _responseEncoding = _headersPrepared || Http.Response.HasStarted
+                ? throw new InvalidOperationException(
+                    "ResponseCompressionEncoding must be set before the response headers or the first response message are sent.")
+                : encoding;
+        }
+    }
 
     /// <summary>Turns off Kestrel's request body size and minimum data rate limits for this request.</summary>
     public static void RelaxBodyLimits(HttpContext http)
@@ -106,8 +117,8 @@ internal sealed class ServerCall : IDisposable
     public ValueTask<T> ReadSingleMessageAsync<T>(MessageParser<T> parser)
         where T : class, IMessage<T>
     {
-        // The request (one message, then end of stream) has usually arrived whole before the
-        // handler runs: then no await and no cancellation registration.
+        // The request (one message, then the end of the stream) has usually arrived whole before
+        // the handler runs: then no await, and no token source for the call's cancellation.
         return _reader.TryReadBuffered(parser, out var message) && _reader.Ended
             ? new ValueTask<T>(message!)
             : ReadRestOfSingleMessageAsync(parser, message);
@@ -117,11 +128,9 @@ internal sealed class ServerCall : IDisposable
     private async ValueTask<T> ReadRestOfSingleMessageAsync<T>(MessageParser<T> parser, T? first)
         where T : class, IMessage<T>
     {
-        // Without a deadline no token is needed: Kestrel ends a pending body read when the stream is reset or aborted.
-        var token = _cancellation?.Token ?? CancellationToken.None;
-        var message = first ?? await _reader.ReadAsync(parser, token).ConfigureAwait(false)
+        var message = first ?? await _reader.ReadAsync(parser, CancellationToken).ConfigureAwait(false)
             ?? throw new RpcException(StatusCode.Internal, "The request has no message; this method expects exactly one.");
-        if (await _reader.ReadAsync(parser, token).ConfigureAwait(false) is not null)
+        if (await _reader.ReadAsync(parser, CancellationToken).ConfigureAwait(false) is not null)
         {
             throw new RpcException(StatusCode.Internal, "The request has more than one message; this method expects exactly one.");
         }
@@ -129,7 +138,29 @@ internal sealed class ServerCall : IDisposable
         return message;
     }
 
-    /// <summary>Writes one response message and flushes it (sending the response headers first if needed).</summary>
+    /// <summary>Sends the response headers with <paramref name="metadata"/> now; throws <see cref="InvalidOperationException"/> once they were sent.</summary>
+    public async Task WriteResponseHeadersAsync(Metadata metadata)
+    {
+        var response = Http.Response;
+        if (response.HasStarted)
+        {
+            throw new InvalidOperationException("Response headers were already sent; they can be sent once, before the first message.");
+        }
+
+        PrepareResponseHeaders();
+        foreach (var (name, value) in MetadataCodec.ToHeaders(metadata))
+        {
+            response.Headers.Append(name, value);
+        }
+
+        await response.StartAsync(CancellationToken).ConfigureAwait(false);
+        await response.BodyWriter.FlushAsync(CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes one response message, compressed unless <see cref="WriteFlags.NoCompress"/> when the call
+    /// compresses, and flushes it unless <see cref="WriteFlags.BufferHint"/> (the response headers go first).
+    /// </summary>
     public Task WriteMessageAsync(IMessage message, CancellationToken cancellationToken)
     {
         if (cancellationToken.CanBeCanceled)
@@ -144,6 +175,12 @@ internal sealed class ServerCall : IDisposable
             return Task.FromCanceled(token);
         }
 
+        if (Buffers)
+        {
+            WriteResponseMessage(message);
+            return Task.CompletedTask;
+        }
+
         var flush = WriteAndFlush(message, token);
         if (!flush.IsCompletedSuccessfully)
         {
@@ -154,32 +191,50 @@ internal sealed class ServerCall : IDisposable
     }
 
     /// <summary>
-    /// Frames <paramref name="message"/> into the response and flushes. A small message is framed
-    /// into a buffer reused by the call and handed to Kestrel in one write-and-flush (one lock in
-    /// Kestrel's stream output instead of three); a large one is framed in place, without a copy.
+    /// Frames a response message into the response body without flushing: the only message of a
+    /// unary or client-streaming call goes out with the trailers, in one write, when the call ends.
     /// </summary>
-    private ValueTask<FlushResult> WriteAndFlush(IMessage message, CancellationToken token)
+    public void WriteResponseMessage(IMessage message)
     {
-        var body = Http.Response.BodyWriter;
-        if (message.CalculateSize() > SmallMessageSize)
-        {
-            WriteResponseMessage(message);
-            return body.FlushAsync(token);
-        }
-
-        // Writes never overlap (IServerStreamWriter contract), so the buffer is free again here.
-        var staging = _staging ??= new ArrayBufferWriter<byte>(256);
-        staging.ResetWrittenCount();
-        MessageFraming.Write(staging, message);
-        return body.WriteAsync(staging.WrittenMemory, token);
+        PrepareResponseHeaders();
+        MessageFraming.Write(Http.Response.BodyWriter, message, Compresses);
     }
 
     private async Task WriteMessageLinkedAsync(IMessage message, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CancellationToken);
         linked.Token.ThrowIfCancellationRequested();
-        WriteResponseMessage(message);
-        await CompleteFlushAsync(Http.Response.BodyWriter.FlushAsync(linked.Token), linked.Token).ConfigureAwait(false);
+        if (Buffers)
+        {
+            WriteResponseMessage(message);
+            return;
+        }
+
+        await CompleteFlushAsync(WriteAndFlush(message, linked.Token), linked.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Frames <paramref name="message"/> into the response and flushes. A small uncompressed message
+    /// is framed into a buffer the call reuses and handed to Kestrel in one write-and-flush (Kestrel's
+    /// stream output takes its lock once, instead of once each for GetSpan, Advance and FlushAsync);
+    /// others are framed in place.
+    /// </summary>
+    private ValueTask<FlushResult> WriteAndFlush(IMessage message, CancellationToken token)
+    {
+        PrepareResponseHeaders();
+        var body = Http.Response.BodyWriter;
+        var compress = Compresses;
+        if (compress || message.CalculateSize() > SmallMessageSize)
+        {
+            MessageFraming.Write(body, message, compress);
+            return body.FlushAsync(token);
+        }
+
+        // Writes never overlap (IServerStreamWriter's contract), so the buffer is free again here.
+        var staging = _staging ??= new ArrayBufferWriter<byte>(256);
+        staging.ResetWrittenCount();
+        MessageFraming.Write(staging, message, compress: false);
+        return body.WriteAsync(staging.WrittenMemory, token);
     }
 
     private static async Task CompleteFlushAsync(ValueTask<FlushResult> flush, CancellationToken token)
@@ -190,25 +245,27 @@ internal sealed class ServerCall : IDisposable
         }
     }
 
-    /// <summary>
-    /// Buffers the only response message of a unary or client-streaming call without flushing:
-    /// Kestrel sends headers, message and trailers together when the call ends.
-    /// </summary>
-    public void WriteResponseMessage(IMessage message)
-    {
-        MessageFraming.Write(Http.Response.BodyWriter, message);
-        _responseWritten = true;
-    }
+    /// <summary>Whether the write options ask to buffer the next message rather than flush it.</summary>
+    private bool Buffers => ((WriteOptions?.Flags ?? WriteFlags.None) & WriteFlags.BufferHint) != 0;
+
+    /// <summary>Whether the next message is compressed: the call compresses and the write options allow it.</summary>
+    private bool Compresses => _compressResponses && ((WriteOptions?.Flags ?? WriteFlags.None) & WriteFlags.NoCompress) == 0;
 
     /// <summary>
-    /// Ends the call with <paramref name="status"/> and the context's response trailers: in the
-    /// response headers (Trailers-Only) when nothing was sent or buffered yet, otherwise as trailers
-    /// that Kestrel sends after the buffered messages when the handler returns (no flush here).
+    /// Ends the call with <paramref name="status"/> and the context's response trailers; only the
+    /// first end is sent. In the response headers (Trailers-Only) when nothing was sent or buffered
+    /// yet; otherwise as trailers that Kestrel sends after the buffered messages when the handler
+    /// returns, so there is no flush here. No abort check either: Kestrel ignores what is written to
+    /// a reset stream, and reading RequestAborted would create its token source on every call.
     /// </summary>
     public void End(Status status, Metadata? extraTrailers = null)
     {
-        // No abort check: Kestrel ignores what is written to a reset stream, and reading
-        // RequestAborted would create its token source on every call.
+        if (_ended)
+        {
+            return;
+        }
+
+        _ended = true;
         if (DeadlineExceeded && status.StatusCode == StatusCode.OK)
         {
             status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
@@ -216,18 +273,16 @@ internal sealed class ServerCall : IDisposable
 
         var trailers = Merge(Context.ResponseTrailersIfAny, extraTrailers);
         GrpcServerLog.CallEndedWithStatus(Logger, Method, status.StatusCode, status.Detail);
-        if (!_responseWritten && !Http.Response.HasStarted)
+        if (!_headersPrepared && !Http.Response.HasStarted)
         {
             TrailersOnlyResponse.Write(Http.Response, status, trailers);
             return;
         }
 
-        var target = Http.Features.Get<IHttpResponseTrailersFeature>()?.Trailers
-            ?? throw new InvalidOperationException("The server does not support response trailers, which gRPC requires.");
-        TrailersOnlyResponse.WriteStatus(target, status, trailers);
+        TrailersOnlyResponse.WriteTrailers(Http.Response, status, trailers);
     }
 
-    /// <summary>Maps a handler failure to a status (see <see cref="GrpcServerOptions.EnableDetailedErrors"/>) and ends the call.</summary>
+    /// <summary>Maps a handler failure to a status (see <see cref="ToRpcException"/>) and ends the call.</summary>
     public void Fail(Exception exception)
     {
         if (Http.RequestAborted.IsCancellationRequested)
@@ -236,43 +291,114 @@ internal sealed class ServerCall : IDisposable
             return;
         }
 
+        if (_ended)
+        {
+            GrpcServerLog.EndNotSent(Logger, Method, exception.Message);
+            return;
+        }
+
+        var failure = ToRpcException(exception);
+        End(failure.Status, failure.Trailers);
+    }
+
+    /// <summary>
+    /// The <see cref="RpcException"/> whose status ends the call after <paramref name="exception"/>
+    /// (the same one for an <see cref="RpcException"/>; otherwise DEADLINE_EXCEEDED, CANCELLED or
+    /// UNKNOWN, see <see cref="GrpcServerOptions.EnableDetailedErrors"/>), logged once.
+    /// </summary>
+    public RpcException ToRpcException(Exception exception)
+    {
+        if (Http.RequestAborted.IsCancellationRequested)
+        {
+            return CancelledByClient(exception);
+        }
+
         if (DeadlineExceeded && exception is not RpcException)
         {
             GrpcServerLog.DeadlineExceeded(Logger, Method, Deadline);
-            End(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
-            return;
+            return new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"), null, exception);
+        }
+
+        // Cancelled by the drain: also when the handler passes on the CANCELLED of a downstream call
+        // that the same token cancelled.
+        if (_drainExpired.IsCancellationRequested && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        {
+            GrpcServerLog.CancelledByDrain(Logger, Method);
+            return new RpcException(
+                new Status(StatusCode.Unavailable, "The server is shutting down; the call did not finish within the shutdown drain timeout."),
+                null, exception);
         }
 
         switch (exception)
         {
             case RpcException rpc:
-                End(rpc.Status, rpc.Trailers);
-                break;
+                return rpc;
             case OperationCanceledException when CancellationToken.IsCancellationRequested:
                 GrpcServerLog.CallCancelledByServer(Logger, Method);
-                End(new Status(StatusCode.Cancelled, "Call cancelled."));
-                break;
+                return new RpcException(new Status(StatusCode.Cancelled, "Call cancelled."), null, exception);
             default:
                 GrpcServerLog.HandlerFailed(Logger, Method, exception);
                 var detail = Options.EnableDetailedErrors
                     ? $"Exception was thrown by handler. {exception.GetType().Name}: {exception.Message}"
                     : "Exception was thrown by handler.";
-                End(new Status(StatusCode.Unknown, detail));
-                break;
+                return new RpcException(new Status(StatusCode.Unknown, detail), null, exception);
         }
     }
 
+    /// <summary>The CANCELLED status of a call whose client reset the stream or went away, caused by <paramref name="cause"/>.</summary>
+    public static RpcException CancelledByClient(Exception cause)
+        => new(new Status(StatusCode.Cancelled, "Call cancelled by the client."), null, cause);
+
     public void Dispose()
     {
-        _cancellation?.Dispose();
+        var cancellation = Interlocked.Exchange(ref _cancellation, Ended);
+        if (!ReferenceEquals(cancellation, Ended))
+        {
+            cancellation?.Dispose();
+        }
+
         _deadline?.Dispose();
+    }
+
+    private CancellationTokenSource LinkOnFirstUse()
+    {
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(Http.RequestAborted, _drainExpired);
+        var winner = Interlocked.CompareExchange(ref _cancellation, linked, null);
+        if (winner is null)
+        {
+            return linked;
+        }
+
+        linked.Dispose();
+        return winner;
     }
 
     /// <summary>
     /// True once the deadline passed (and the client had not reset the stream first). Read from the
     /// deadline's own source, which is cancelled before any callback of the handler's token runs.
     /// </summary>
-    private bool DeadlineExceeded => _deadline is { IsCancellationRequested: true } && !Http.RequestAborted.IsCancellationRequested;
+    public bool DeadlineExceeded => _deadline is { IsCancellationRequested: true } && !Http.RequestAborted.IsCancellationRequested;
+
+    /// <summary>
+    /// Before the response headers go out (once): announces the accepted encodings and picks the
+    /// response encoding, which is used only when the client's <c>grpc-accept-encoding</c> lists it.
+    /// </summary>
+    private void PrepareResponseHeaders()
+    {
+        if (_headersPrepared)
+        {
+            return;
+        }
+
+        _headersPrepared = true;
+        var headers = Http.Response.Headers;
+        headers.GrpcAcceptEncoding = GrpcHeaders.SupportedEncodings;
+        if (_responseEncoding is { } encoding && MessageCompression.IsListed(Http.Request.Headers.GrpcAcceptEncoding, encoding))
+        {
+            headers.GrpcEncoding = encoding;
+            _compressResponses = true;
+        }
+    }
 
     /// <summary>Sets <see cref="Deadline"/> from the <c>grpc-timeout</c> header; returns the timeout to enforce, or null.</summary>
     private TimeSpan? ParseDeadline(string header)
@@ -315,20 +441,5 @@ internal sealed class ServerCall : IDisposable
         }
 
         return merged;
-    }
-
-    /// <summary>The peer in gRPC's form, e.g. <c>ipv4:127.0.0.1:50312</c>.</summary>
-    public string FormatPeer()
-    {
-        var connection = Http.Connection;
-        if (connection.RemoteIpAddress is not { } ip)
-        {
-            return "unknown";
-        }
-
-        var port = connection.RemotePort.ToString(CultureInfo.InvariantCulture);
-        return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
-            ? $"ipv6:[{ip}]:{port}"
-            : $"ipv4:{ip}:{port}";
     }
 }

@@ -15,6 +15,9 @@ internal abstract class ServerMethodHandler
     /// <summary>The HTTP/2 path, e.g. <c>/agentmesh.v1.Orchestrator/StartRun</c>.</summary>
     public string Path { get; }
 
+    /// <summary>The server's graceful shutdown; set by <c>MapGrpcService</c> before the endpoint is mapped.</summary>
+    public ShutdownDrain Drain { get; set; } = null!;
+
     public abstract Task HandleAsync(HttpContext http);
 }
 
@@ -32,13 +35,20 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
     public override Task HandleAsync(HttpContext http)
     {
         var bound = _bound ??= Bound.Resolve(http.RequestServices);
-        if (Reject(http, bound.Logger, out var encoding))
+        if (Reject(http, bound.Logger))
         {
             return Task.CompletedTask;
         }
 
+        if (Drain.IsDraining)
+        {
+            GrpcServerLog.RefusedWhileDraining(bound.Logger, Path);
+            TrailersOnlyResponse.Write(http.Response, new Status(StatusCode.Unavailable, "The server is shutting down."), null);
+            return Task.CompletedTask;
+        }
+
         ServerCall.RelaxBodyLimits(http);
-        var call = new ServerCall(http, Path, bound.Options, bound.Logger, encoding);
+        var call = new ServerCall(http, Path, bound.Options, bound.Logger, Drain.Expired);
         http.Response.ContentType = GrpcHeaders.ContentType;
         TService? created = null;
         Task running;
@@ -91,13 +101,9 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
     }
 
     /// <summary>Answers requests that are not gRPC over HTTP/2: 415 for another content-type, 426 for HTTP/1.x, UNIMPLEMENTED for an unknown encoding.</summary>
-    /// <param name="http">The request.</param>
-    /// <param name="logger">The server log.</param>
-    /// <param name="encoding">The request's <c>grpc-encoding</c> ("" when absent).</param>
-    private bool Reject(HttpContext http, ILogger logger, out string encoding)
+    private bool Reject(HttpContext http, ILogger logger)
     {
         var request = http.Request;
-        encoding = "";
         if (!GrpcHeaders.IsGrpcContentType(request.ContentType))
         {
             return RejectWith(http, logger, StatusCodes.Status415UnsupportedMediaType,
@@ -111,8 +117,8 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
                 $"Request protocol '{request.Protocol}' is not supported; gRPC requires HTTP/2.");
         }
 
-        encoding = request.Headers[GrpcHeaders.Encoding].ToString();
-        if (encoding.Length > 0 && encoding is not ("identity" or "gzip"))
+        var encoding = request.Headers.GrpcEncoding.ToString();
+        if (encoding.Length > 0 && !MessageCompression.IsSupported(encoding))
         {
             http.Response.Headers[GrpcHeaders.AcceptEncoding] = GrpcHeaders.SupportedEncodings;
             var detail = $"Message encoding '{encoding}' is not supported; supported: {GrpcHeaders.SupportedEncodings}.";

@@ -1,4 +1,5 @@
 using System.Reflection;
+using AgentMesh.Grpc.Interceptors;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
@@ -10,8 +11,8 @@ namespace AgentMesh.Grpc.Internal.Server;
 /// </summary>
 internal static class ServiceMethodBinder
 {
-    /// <summary>One handler per descriptor method; throws <see cref="InvalidOperationException"/> listing every problem.</summary>
-    public static IReadOnlyList<ServerMethodHandler> Bind<TService>(ServiceDescriptor service)
+    /// <summary>One handler per descriptor method, behind <paramref name="interceptors"/> (outermost first); throws <see cref="InvalidOperationException"/> listing every problem.</summary>
+    public static IReadOnlyList<ServerMethodHandler> Bind<TService>(ServiceDescriptor service, IReadOnlyList<ServerInterceptor> interceptors)
         where TService : class
     {
         var handlers = new List<ServerMethodHandler>();
@@ -37,7 +38,7 @@ internal static class ServiceMethodBinder
             var factory = typeof(ServerMethodFactory)
                 .GetMethod(shape.FactoryName, BindingFlags.Public | BindingFlags.Static)!
                 .MakeGenericMethod(typeof(TService), request, response);
-            handlers.Add((ServerMethodHandler)factory.Invoke(null, new object[] { service, method.Name, handler })!);
+            handlers.Add((ServerMethodHandler)factory.Invoke(null, new object[] { service, method.Name, handler, interceptors })!);
         }
 
         if (problems.Count > 0)

@@ -45,7 +45,7 @@ internal sealed class UnimplementedStartupFilter(GrpcServiceRegistry registry) :
         var path = context.Request.Path.Value ?? "";
         var slash = path.IndexOf('/', 1);
         var service = slash > 1 ? path[1..slash] : path.TrimStart('/');
-        var detail = registry.HasService(service)
+        var detail = registry.Contains(service)
             ? $"Method {path} is unimplemented."
             : $"Service {service} is unimplemented.";
         TrailersOnlyResponse.Write(context.Response, new Status(StatusCode.Unimplemented, detail), null);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.IO.Pipelines;
 using Google.Protobuf;
 
@@ -8,8 +7,10 @@ namespace AgentMesh.Grpc.Internal.Wire;
 
 /// <summary>
 /// Reads Length-Prefixed-Messages from a body, however they are split over (or packed into)
-/// HTTP/2 DATA frames. Errors are <see cref="RpcException"/>s: RESOURCE_EXHAUSTED for a message
-/// over <c>maxMessageSize</c>, INTERNAL for a truncated message or an unusable compressed flag.
+/// HTTP/2 DATA frames, decompressing gzip messages in place. Errors are <see cref="RpcException"/>s:
+/// RESOURCE_EXHAUSTED for a message over <c>maxMessageSize</c> (before or after decompression),
+/// INTERNAL for a truncated or unparsable message, a compressed flag without a usable <c>grpc-encoding</c>,
+/// or a payload that is not gzip.
 /// </summary>
 internal sealed class MessageReader
 {
@@ -25,8 +26,11 @@ internal sealed class MessageReader
     {
         _reader = reader;
         _maxMessageSize = maxMessageSize;
-        _encoding = string.IsNullOrEmpty(encoding) || encoding == "identity" ? null : encoding;
+        _encoding = string.IsNullOrEmpty(encoding) || encoding == MessageCompression.Identity ? null : encoding;
     }
+
+    /// <summary>Whether the last message read had its compressed flag set.</summary>
+    public bool LastMessageCompressed { get; private set; }
 
     /// <summary>True once the body is known to have ended after the last message read.</summary>
     public bool Ended => _ended;
@@ -104,7 +108,11 @@ internal sealed class MessageReader
         buffer.Slice(0, MessageFraming.HeaderSize).CopyTo(header);
         var compressed = header[0];
         var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
-        CheckSize(length);
+        if (_maxMessageSize is { } max && length > max)
+        {
+            throw new RpcException(StatusCode.ResourceExhausted, $"Received message larger than max ({length} vs. {max}).");
+        }
+
         if (buffer.Length < MessageFraming.HeaderSize + length)
         {
             return false;
@@ -113,43 +121,47 @@ internal sealed class MessageReader
         var payload = buffer.Slice(MessageFraming.HeaderSize, length);
         message = compressed switch
         {
-            0 => payload.IsSingleSegment ? parser.ParseFrom(payload.FirstSpan) : parser.ParseFrom(payload),
-            1 => parser.ParseFrom(Decompress(payload)),
+            0 => Parse(parser, payload),
+            1 => ParseCompressed(parser, payload),
             _ => throw new RpcException(StatusCode.Internal, $"Invalid compressed flag {compressed} in message header."),
         };
+        LastMessageCompressed = compressed == 1;
         buffer = buffer.Slice(payload.End);
         return true;
     }
 
-    private void CheckSize(long length)
+    private T ParseCompressed<T>(MessageParser<T> parser, ReadOnlySequence<byte> payload)
+        where T : class, IMessage<T>
     {
-        if (_maxMessageSize is { } max && length > max)
-        {
-            throw new RpcException(StatusCode.ResourceExhausted, $"Received message larger than max ({length} vs. {max}).");
-        }
-    }
-
-    private byte[] Decompress(ReadOnlySequence<byte> payload)
-    {
-        if (_encoding != "gzip")
+        if (_encoding != MessageCompression.Gzip)
         {
             throw new RpcException(StatusCode.Internal,
                 _encoding is null
-                    ? "Compressed message received without grpc-encoding."
-                    : $"Unsupported grpc-encoding '{_encoding}'; supported: {GrpcHeaders.SupportedEncodings}.");
+                    ? "Invalid compressed flag: a compressed message arrived without grpc-encoding."
+                    : $"Message encoding '{_encoding}' is not supported; supported: {GrpcHeaders.SupportedEncodings}.");
         }
 
-        using var input = new MemoryStream(payload.ToArray());
-        using var gzip = new GZipStream(input, CompressionMode.Decompress);
-        using var output = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = gzip.Read(chunk, 0, chunk.Length)) > 0)
+        var buffer = MessageCompression.Decompress(payload, _maxMessageSize, out var length);
+        try
         {
-            output.Write(chunk, 0, read);
-            CheckSize(output.Length);
+            return Parse(parser, new ReadOnlySequence<byte>(buffer, 0, length));
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
-        return output.ToArray();
+    private static T Parse<T>(MessageParser<T> parser, ReadOnlySequence<byte> payload)
+        where T : class, IMessage<T>
+    {
+        try
+        {
+            return payload.IsSingleSegment ? parser.ParseFrom(payload.FirstSpan) : parser.ParseFrom(payload);
+        }
+        catch (InvalidProtocolBufferException error)
+        {
+            throw new RpcException(StatusCode.Internal, $"Could not parse the message as {typeof(T).Name}: {error.Message}");
+        }
     }
 }

@@ -1,18 +1,48 @@
 namespace AgentMesh.Grpc.Internal.Wire;
 
 /// <summary>
-/// Converts between <see cref="Metadata"/> entries and HTTP header values: <c>-bin</c> values are
-/// base64, emitted unpadded, accepted padded or unpadded; several values may share one header
-/// separated by commas.
+/// Converts between <see cref="Metadata"/> and HTTP headers, the one place both sides of a call do
+/// so: reserved headers never pass; <c>-bin</c> values are base64, emitted unpadded, accepted
+/// padded or unpadded; several values may share one header separated by commas.
 /// </summary>
 internal static class MetadataCodec
 {
+    /// <summary>The headers that carry <paramref name="metadata"/>: name and encoded value of each non-reserved entry.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> ToHeaders(Metadata? metadata)
+    {
+        if (metadata is null)
+        {
+            yield break;
+        }
+
+        foreach (var entry in metadata)
+        {
+            if (!ReservedHeaders.IsReserved(entry.Key))
+            {
+                yield return new(entry.Key, Encode(entry));
+            }
+        }
+    }
+
+    /// <summary>The custom metadata in <paramref name="headers"/> (request or response headers, or trailers).</summary>
+    public static Metadata FromHeaders<TValues>(IEnumerable<KeyValuePair<string, TValues>> headers)
+        where TValues : IEnumerable<string?>
+    {
+        var metadata = new Metadata();
+        foreach (var header in headers)
+        {
+            AddHeader(metadata, header.Key, header.Value);
+        }
+
+        return metadata;
+    }
+
     /// <summary>The header value of one entry.</summary>
-    public static string Encode(Metadata.Entry entry)
+    private static string Encode(Metadata.Entry entry)
         => entry.IsBinary ? Convert.ToBase64String(entry.ValueBytes!).TrimEnd('=') : entry.Value!;
 
     /// <summary>Adds the header <paramref name="name"/> with <paramref name="values"/> to <paramref name="metadata"/> unless it is reserved; skips values that do not decode.</summary>
-    public static void AddHeader(Metadata metadata, string name, IEnumerable<string?> values)
+    private static void AddHeader(Metadata metadata, string name, IEnumerable<string?> values)
     {
         if (ReservedHeaders.IsReserved(name))
         {
@@ -45,7 +75,7 @@ internal static class MetadataCodec
     }
 
     /// <summary>Decodes padded or unpadded (standard alphabet) base64.</summary>
-    public static bool TryDecodeBase64(string value, out byte[] bytes)
+    private static bool TryDecodeBase64(string value, out byte[] bytes)
     {
         var padded = (value.Length % 4) switch
         {
