@@ -7,8 +7,9 @@ namespace AgentMesh.Bench.Server;
 
 /// <summary>
 /// The floor of what Kestrel costs: answers the benchmark's two paths with precomputed gRPC
-/// responses (headers, framed messages, trailer <c>grpc-status: 0</c>) without reading the
-/// request. Unary buffers its message without flushing, so Kestrel sends headers, message and
+/// responses without reading the request: the same headers the AgentMesh server sends
+/// (<c>content-type</c>, <c>grpc-accept-encoding</c>), the framed messages, trailer
+/// <c>grpc-status: 0</c>. Unary buffers its message without flushing, so Kestrel sends headers, message and
 /// trailers together when the handler returns (the cheapest way). Streaming writes
 /// <paramref name="streamCount"/> chunks of <paramref name="payloadSize"/> bytes, one write and
 /// flush per message, as a streaming gRPC server must.
@@ -25,6 +26,7 @@ public sealed class BareKestrelHandler(int streamCount, int payloadSize)
         if (path == "/agentmesh.bench.Bench/Call")
         {
             response.ContentType = "application/grpc";
+            response.Headers.GrpcAcceptEncoding = "identity,gzip";
             response.AppendTrailer("grpc-status", "0");
             response.BodyWriter.Write(_emptyFrame);
             return;
@@ -33,6 +35,7 @@ public sealed class BareKestrelHandler(int streamCount, int payloadSize)
         if (path == "/agentmesh.bench.Bench/Stream")
         {
             response.ContentType = "application/grpc";
+            response.Headers.GrpcAcceptEncoding = "identity,gzip";
             response.AppendTrailer("grpc-status", "0");
             for (var i = 0; i < streamCount; i++)
             {

@@ -41,7 +41,7 @@ internal sealed class ServerCall : IDisposable
         Logger = logger;
         Deadline = DateTime.MaxValue;
         _drainExpired = drainExpired;
-        var timeoutHeader = http.Request.Headers[GrpcHeaders.Timeout].ToString();
+        var timeoutHeader = http.Request.Headers.GrpcTimeout.ToString();
         var timeout = timeoutHeader.Length > 0 ? ParseDeadline(timeoutHeader) : null;
         if (timeout is { } enforced)
         {
