@@ -31,6 +31,7 @@ public static class GrpcServerExtensions
         services.TryAddSingleton<ShutdownDrain>();
         services.TryAddSingleton<ResolvedServerInterceptors>();
         services.TryAddSingleton<ActiveCallCounter>();
+        services.TryAddSingleton(new ServiceLifetimes(services));
         services.TryAddEnumerable(
             Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<IStartupFilter, UnimplementedStartupFilter>());
         return services;

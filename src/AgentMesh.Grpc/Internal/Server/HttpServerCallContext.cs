@@ -7,6 +7,7 @@ namespace AgentMesh.Grpc.Internal.Server;
 internal sealed class HttpServerCallContext(ServerCall call) : ServerCallContext
 {
     private Metadata? _requestHeaders;
+    private Metadata? _responseTrailers;
     private string? _peer;
 
     /// <summary>The call this context describes.</summary>
@@ -25,7 +26,10 @@ internal sealed class HttpServerCallContext(ServerCall call) : ServerCallContext
 
     public override Metadata RequestHeaders => _requestHeaders ??= MetadataCodec.FromHeaders(call.Http.Request.Headers);
 
-    public override Metadata ResponseTrailers { get; } = new();
+    public override Metadata ResponseTrailers => _responseTrailers ??= new();
+
+    /// <summary>The response trailers, or null when the handler never asked for them (saves an allocation per call).</summary>
+    internal Metadata? ResponseTrailersIfAny => _responseTrailers;
 
     public override string? ResponseCompressionEncoding
     {

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Buffers;
+using System.IO.Pipelines;
 using AgentMesh.Grpc.Internal.Wire;
 using AgentMesh.Grpc.Server;
 using Google.Protobuf;
@@ -17,6 +19,9 @@ namespace AgentMesh.Grpc.Internal.Server;
 /// </summary>
 internal sealed class ServerCall : IDisposable
 {
+    /// <summary>Largest serialized message a streaming write frames into the call's staging buffer (see <see cref="WriteAndFlush"/>).</summary>
+    private const int SmallMessageSize = 16 * 1024;
+
     /// <summary>The token source of every call that has ended: cancelled, never disposed.</summary>
     private static readonly CancellationTokenSource Ended = new(TimeSpan.Zero);
 
@@ -30,8 +35,10 @@ internal sealed class ServerCall : IDisposable
     private readonly CancellationToken _drainExpired;
     private readonly ActiveCallCounter _activeCalls;
     private bool _requestStreamBroken;
+    private ArrayBufferWriter<byte>? _staging;
 
-    public ServerCall(HttpContext http, string method, GrpcServerOptions options, ILogger logger, CancellationToken drainExpired)
+    public ServerCall(
+        HttpContext http, string method, GrpcServerOptions options, ILogger logger, CancellationToken drainExpired, ActiveCallCounter activeCalls)
     {
         Http = http;
         Method = method;
@@ -39,7 +46,7 @@ internal sealed class ServerCall : IDisposable
         Logger = logger;
         Deadline = DateTime.MaxValue;
         _drainExpired = drainExpired;
-        var timeoutHeader = http.Request.Headers[GrpcHeaders.Timeout].ToString();
+        var timeoutHeader = http.Request.Headers.GrpcTimeout.ToString();
         var timeout = timeoutHeader.Length > 0 ? ParseDeadline(timeoutHeader) : null;
         if (timeout is { } enforced)
         {
@@ -52,7 +59,7 @@ internal sealed class ServerCall : IDisposable
             http.Request.Headers.GrpcEncoding.ToString());
         _responseEncoding = options.ResponseCompressionEncoding;
         Context = new HttpServerCallContext(this);
-        _activeCalls = http.RequestServices.GetRequiredService<ActiveCallCounter>();
+        _activeCalls = activeCalls;
         _activeCalls.Increment();
     }
 
@@ -122,17 +129,46 @@ internal sealed class ServerCall : IDisposable
         }
         catch (IOException exception)
         {
-            // Kestrel fails the body read at once, but signals RequestAborted a moment later on another thread.
-            _requestStreamBroken = true;
-            throw CancelledByClient(exception);
+            throw RequestStreamBroken(exception);
         }
     }
 
     /// <summary>Reads the only request message of a unary or server-streaming call.</summary>
-    public async Task<T> ReadSingleMessageAsync<T>(MessageParser<T> parser)
+    public ValueTask<T> ReadSingleMessageAsync<T>(MessageParser<T> parser)
         where T : class, IMessage<T>
     {
-        var message = await ReadMessageAsync(parser, CancellationToken).ConfigureAwait(false)
+        // The request (one message, then the end of the stream) has usually arrived whole before
+        // the handler runs: then no await, and no token source for the call's cancellation.
+        T? message;
+        bool whole;
+        try
+        {
+            whole = _reader.TryReadBuffered(parser, out message) && _reader.Ended;
+        }
+        catch (IOException exception)
+        {
+            throw RequestStreamBroken(exception);
+        }
+
+        return whole ? new ValueTask<T>(message!) : ReadRestOfSingleMessageAsync(parser, message);
+    }
+
+    /// <summary>
+    /// The CANCELLED exception of a request body read that failed because the client reset the
+    /// stream or the connection dropped: Kestrel fails the read at once, but signals RequestAborted
+    /// a moment later on another thread, so the call remembers it.
+    /// </summary>
+    private RpcException RequestStreamBroken(IOException exception)
+    {
+        _requestStreamBroken = true;
+        return CancelledByClient(exception);
+    }
+
+    /// <summary>Finishes <see cref="ReadSingleMessageAsync"/>, <paramref name="first"/> being the message read so far, if any.</summary>
+    private async ValueTask<T> ReadRestOfSingleMessageAsync<T>(MessageParser<T> parser, T? first)
+        where T : class, IMessage<T>
+    {
+        var message = first ?? await ReadMessageAsync(parser, CancellationToken).ConfigureAwait(false)
             ?? throw new RpcException(StatusCode.Internal, "The request has no message; this method expects exactly one.");
         if (await ReadMessageAsync(parser, CancellationToken).ConfigureAwait(false) is not null)
         {
@@ -165,32 +201,106 @@ internal sealed class ServerCall : IDisposable
     /// Writes one response message, compressed unless <see cref="WriteFlags.NoCompress"/> when the call
     /// compresses, and flushes it unless <see cref="WriteFlags.BufferHint"/> (the response headers go first).
     /// </summary>
-    public async Task WriteMessageAsync(IMessage message, CancellationToken cancellationToken)
+    public Task WriteMessageAsync(IMessage message, CancellationToken cancellationToken)
     {
-        using var linked = cancellationToken.CanBeCanceled
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CancellationToken)
-            : null;
-        var token = linked?.Token ?? CancellationToken;
-        token.ThrowIfCancellationRequested();
-        PrepareResponseHeaders();
-        var flags = WriteOptions?.Flags ?? WriteFlags.None;
-        MessageFraming.Write(Http.Response.BodyWriter, message, _compressResponses && (flags & WriteFlags.NoCompress) == 0);
-        if ((flags & WriteFlags.BufferHint) != 0)
+        if (cancellationToken.CanBeCanceled)
         {
+            return WriteMessageLinkedAsync(message, cancellationToken);
+        }
+
+        // No async frame per message while the flush completes synchronously (the usual case).
+        var token = CancellationToken;
+        if (token.IsCancellationRequested)
+        {
+            return Task.FromCanceled(token);
+        }
+
+        if (Buffers)
+        {
+            WriteResponseMessage(message);
+            return Task.CompletedTask;
+        }
+
+        var flush = WriteAndFlush(message, token);
+        if (!flush.IsCompletedSuccessfully)
+        {
+            return CompleteFlushAsync(flush, token);
+        }
+
+        return flush.Result.IsCanceled ? Task.FromCanceled(token) : Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Frames a response message into the response body without flushing: the only message of a
+    /// unary or client-streaming call goes out with the trailers, in one write, when the call ends.
+    /// </summary>
+    public void WriteResponseMessage(IMessage message)
+    {
+        PrepareResponseHeaders();
+        MessageFraming.Write(Http.Response.BodyWriter, message, Compresses);
+    }
+
+    private async Task WriteMessageLinkedAsync(IMessage message, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CancellationToken);
+        linked.Token.ThrowIfCancellationRequested();
+        if (Buffers)
+        {
+            WriteResponseMessage(message);
             return;
         }
 
-        var result = await Http.Response.BodyWriter.FlushAsync(token).ConfigureAwait(false);
-        if (result.IsCanceled)
+        await CompleteFlushAsync(WriteAndFlush(message, linked.Token), linked.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Frames <paramref name="message"/> into the response and flushes. A small uncompressed message
+    /// is framed into a buffer the call reuses and handed to Kestrel in one write-and-flush (Kestrel's
+    /// stream output takes its lock once, instead of once each for GetSpan, Advance and FlushAsync);
+    /// others are framed in place.
+    /// </summary>
+    private ValueTask<FlushResult> WriteAndFlush(IMessage message, CancellationToken token)
+    {
+        PrepareResponseHeaders();
+        var body = Http.Response.BodyWriter;
+        var compress = Compresses;
+        if (compress || message.CalculateSize() > SmallMessageSize)
+        {
+            MessageFraming.Write(body, message, compress);
+            return body.FlushAsync(token);
+        }
+
+        // Writes never overlap (IServerStreamWriter's contract), so the buffer is free again here.
+        var staging = _staging ??= new ArrayBufferWriter<byte>(256);
+        staging.ResetWrittenCount();
+        MessageFraming.Write(staging, message, compress: false);
+        return body.WriteAsync(staging.WrittenMemory, token);
+    }
+
+    private static async Task CompleteFlushAsync(ValueTask<FlushResult> flush, CancellationToken token)
+    {
+        if ((await flush.ConfigureAwait(false)).IsCanceled)
         {
             throw new OperationCanceledException(token);
         }
     }
 
-    /// <summary>Ends the call with <paramref name="status"/> and the context's response trailers; only the first end is sent.</summary>
-    public async Task EndAsync(Status status, Metadata? extraTrailers = null)
+    /// <summary>Whether the write options ask to buffer the next message rather than flush it.</summary>
+    private bool Buffers => ((WriteOptions?.Flags ?? WriteFlags.None) & WriteFlags.BufferHint) != 0;
+
+    /// <summary>Whether the next message is compressed: the call compresses and the write options allow it.</summary>
+    private bool Compresses => _compressResponses && ((WriteOptions?.Flags ?? WriteFlags.None) & WriteFlags.NoCompress) == 0;
+
+    /// <summary>
+    /// Ends the call with <paramref name="status"/> and the context's response trailers; only the
+    /// first end is sent. In the response headers (Trailers-Only) when nothing was sent or buffered
+    /// yet; otherwise as trailers that Kestrel sends after the buffered messages when the handler
+    /// returns, so there is no flush here. No abort check either: Kestrel ignores what is written to
+    /// a reset stream, and reading RequestAborted would create its token source on every call.
+    /// </summary>
+    public void End(Status status, Metadata? extraTrailers = null)
     {
-        if (_ended || ClientGone)
+        if (_ended)
         {
             return;
         }
@@ -201,7 +311,7 @@ internal sealed class ServerCall : IDisposable
             status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
         }
 
-        var trailers = Merge(Context.ResponseTrailers, extraTrailers);
+        var trailers = Merge(Context.ResponseTrailersIfAny, extraTrailers);
         GrpcServerLog.CallEndedWithStatus(Logger, Method, status.StatusCode, status.Detail);
         if (!_headersPrepared && !Http.Response.HasStarted)
         {
@@ -210,26 +320,25 @@ internal sealed class ServerCall : IDisposable
         }
 
         TrailersOnlyResponse.WriteTrailers(Http.Response, status, trailers);
-        await Http.Response.BodyWriter.FlushAsync().ConfigureAwait(false);
     }
 
     /// <summary>Maps a handler failure to a status (see <see cref="ToRpcException"/>) and ends the call.</summary>
-    public Task FailAsync(Exception exception)
+    public void Fail(Exception exception)
     {
         if (ClientGone)
         {
             GrpcServerLog.CallCancelledByClient(Logger, Method);
-            return Task.CompletedTask;
+            return;
         }
 
         if (_ended)
         {
             GrpcServerLog.EndNotSent(Logger, Method, exception.Message);
-            return Task.CompletedTask;
+            return;
         }
 
         var failure = ToRpcException(exception);
-        return EndAsync(failure.Status, failure.Trailers);
+        End(failure.Status, failure.Trailers);
     }
 
     /// <summary>
@@ -351,11 +460,16 @@ internal sealed class ServerCall : IDisposable
         return timeout.TotalMilliseconds >= int.MaxValue ? null : timeout;
     }
 
-    private static Metadata? Merge(Metadata first, Metadata? second)
+    private static Metadata? Merge(Metadata? first, Metadata? second)
     {
         if (second is null || second.Count == 0 || ReferenceEquals(first, second))
         {
             return first;
+        }
+
+        if (first is null || first.Count == 0)
+        {
+            return second;
         }
 
         var merged = new Metadata();

@@ -25,7 +25,7 @@ internal static class ServerMethodFactory
             var request = await call.ReadSingleMessageAsync(method.RequestParser).ConfigureAwait(false);
             call.Context.Service = target;
             var response = await run(request, call.Context).ConfigureAwait(false);
-            await call.WriteMessageAsync(response, default).ConfigureAwait(false);
+            call.WriteResponseMessage(response);
         });
     }
 
@@ -59,7 +59,7 @@ internal static class ServerMethodFactory
         {
             call.Context.Service = target;
             var response = await run(new RequestStreamReader<TRequest>(call, method.RequestParser), call.Context).ConfigureAwait(false);
-            await call.WriteMessageAsync(response, default).ConfigureAwait(false);
+            call.WriteResponseMessage(response);
         });
     }
 

@@ -21,52 +21,81 @@ internal abstract class ServerMethodHandler
     public abstract Task HandleAsync(HttpContext http);
 }
 
-/// <summary>A method endpoint served by <typeparamref name="TService"/>, resolved from DI per call.</summary>
+/// <summary>
+/// A method endpoint served by <typeparamref name="TService"/>. The logger, the options and how to
+/// get the service instance (see <see cref="ServiceActivation{TService}"/>) are resolved on the
+/// first call and reused by every later one.
+/// </summary>
 internal sealed class ServerMethodHandler<TService>(string path, Func<TService, ServerCall, Task> body)
     : ServerMethodHandler(path)
     where TService : class
 {
-    public override async Task HandleAsync(HttpContext http)
+    private Bound? _bound;
+
+    public override Task HandleAsync(HttpContext http)
     {
-        var services = http.RequestServices;
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(GrpcServerLog.Category);
-        if (Reject(http, logger))
+        var bound = _bound ??= Bound.Resolve(http.RequestServices);
+        if (Reject(http, bound.Logger))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         if (Drain.IsDraining)
         {
-            GrpcServerLog.RefusedWhileDraining(logger, Path);
+            GrpcServerLog.RefusedWhileDraining(bound.Logger, Path);
             TrailersOnlyResponse.Write(http.Response, new Status(StatusCode.Unavailable, "The server is shutting down."), null);
-            return;
+            return Task.CompletedTask;
         }
 
         ServerCall.RelaxBodyLimits(http);
-        var options = services.GetRequiredService<IOptions<GrpcServerOptions>>().Value;
-        using var call = new ServerCall(http, Path, options, logger, Drain.Expired);
+        var call = new ServerCall(http, Path, bound.Options, bound.Logger, Drain.Expired, bound.ActiveCalls);
         http.Response.ContentType = GrpcHeaders.ContentType;
         TService? created = null;
+        Task running;
         try
         {
-            var service = services.GetService<TService>() ?? (created = ActivatorUtilities.CreateInstance<TService>(services));
-            await body(service, call).ConfigureAwait(false);
-            await call.EndAsync(Status.Ok).ConfigureAwait(false);
+            running = body(bound.Activation.Get(http, out created), call);
         }
         catch (Exception exception)
         {
-            await call.FailAsync(exception).ConfigureAwait(false);
+            running = Task.FromException(exception);
         }
-        finally
+
+        // A handler that completed synchronously (typical for unary calls) ends without an async frame.
+        if (created is null && running.IsCompletedSuccessfully)
         {
-            switch (created)
+            call.End(Status.Ok);
+            call.Dispose();
+            return Task.CompletedTask;
+        }
+
+        return FinishAsync(call, running, created);
+    }
+
+    private static async Task FinishAsync(ServerCall call, Task running, TService? created)
+    {
+        using (call)
+        {
+            try
             {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
+                await running.ConfigureAwait(false);
+                call.End(Status.Ok);
+            }
+            catch (Exception exception)
+            {
+                call.Fail(exception);
+            }
+            finally
+            {
+                switch (created)
+                {
+                    case IAsyncDisposable asyncDisposable:
+                        await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                        break;
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                }
             }
         }
     }
@@ -88,7 +117,7 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
                 $"Request protocol '{request.Protocol}' is not supported; gRPC requires HTTP/2.");
         }
 
-        var encoding = request.Headers[GrpcHeaders.Encoding].ToString();
+        var encoding = request.Headers.GrpcEncoding.ToString();
         if (encoding.Length > 0 && !MessageCompression.IsSupported(encoding))
         {
             http.Response.Headers[GrpcHeaders.AcceptEncoding] = GrpcHeaders.SupportedEncodings;
@@ -107,5 +136,15 @@ internal sealed class ServerMethodHandler<TService>(string path, Func<TService, 
         http.Response.StatusCode = httpStatus;
         TrailersOnlyResponse.WriteStatus(http.Response.Headers, new Status(StatusCode.Internal, detail), null);
         return true;
+    }
+
+    /// <summary>What every call of the endpoint shares, resolved from the first call's request services (all singletons).</summary>
+    private sealed record Bound(ILogger Logger, GrpcServerOptions Options, ServiceActivation<TService> Activation, ActiveCallCounter ActiveCalls)
+    {
+        public static Bound Resolve(IServiceProvider services) => new(
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(GrpcServerLog.Category),
+            services.GetRequiredService<IOptions<GrpcServerOptions>>().Value,
+            ServiceActivation<TService>.Create(services),
+            services.GetRequiredService<ActiveCallCounter>());
     }
 }

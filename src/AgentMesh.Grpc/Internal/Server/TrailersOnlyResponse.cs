@@ -33,6 +33,11 @@ internal static class TrailersOnlyResponse
             target.GrpcMessage = StatusMessageCodec.Encode(status.Detail);
         }
 
+        if (trailers is not { Count: > 0 })
+        {
+            return; // no enumerator allocated for the usual call without custom trailers
+        }
+
         foreach (var (name, value) in MetadataCodec.ToHeaders(trailers))
         {
             target.Append(name, value);

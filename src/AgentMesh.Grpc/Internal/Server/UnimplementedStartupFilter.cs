@@ -13,23 +13,41 @@ internal sealed class UnimplementedStartupFilter(GrpcServiceRegistry registry) :
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        app.Use(async (context, nextMiddleware) =>
+        app.Use(nextMiddleware => context =>
         {
-            await nextMiddleware(context).ConfigureAwait(false);
-            if (context.Response.HasStarted || context.Response.StatusCode != StatusCodes.Status404NotFound
-                || context.GetEndpoint() is not null || !GrpcHeaders.IsGrpcContentType(context.Request.ContentType))
+            // No async state machine when the rest of the pipeline completed synchronously.
+            var handled = nextMiddleware(context);
+            if (!handled.IsCompletedSuccessfully)
             {
-                return;
+                return AnswerAfterAsync(handled, context);
             }
 
-            var path = context.Request.Path.Value ?? "";
-            var slash = path.IndexOf('/', 1);
-            var service = slash > 1 ? path[1..slash] : path.TrimStart('/');
-            var detail = registry.Contains(service)
-                ? $"Method {path} is unimplemented."
-                : $"Service {service} is unimplemented.";
-            TrailersOnlyResponse.Write(context.Response, new Status(StatusCode.Unimplemented, detail), null);
+            AnswerIfUnhandled(context);
+            return Task.CompletedTask;
         });
         next(app);
     };
+
+    private async Task AnswerAfterAsync(Task handled, HttpContext context)
+    {
+        await handled.ConfigureAwait(false);
+        AnswerIfUnhandled(context);
+    }
+
+    private void AnswerIfUnhandled(HttpContext context)
+    {
+        if (context.Response.HasStarted || context.Response.StatusCode != StatusCodes.Status404NotFound
+            || context.GetEndpoint() is not null || !GrpcHeaders.IsGrpcContentType(context.Request.ContentType))
+        {
+            return;
+        }
+
+        var path = context.Request.Path.Value ?? "";
+        var slash = path.IndexOf('/', 1);
+        var service = slash > 1 ? path[1..slash] : path.TrimStart('/');
+        var detail = registry.Contains(service)
+            ? $"Method {path} is unimplemented."
+            : $"Service {service} is unimplemented.";
+        TrailersOnlyResponse.Write(context.Response, new Status(StatusCode.Unimplemented, detail), null);
+    }
 }

@@ -19,6 +19,11 @@ internal static class GrpcHeaders
     /// <summary>True for <c>application/grpc</c> and <c>application/grpc+suffix</c> / <c>;params</c>.</summary>
     public static bool IsGrpcContentType(string? contentType)
     {
+        if (string.Equals(contentType, ContentType, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
         if (contentType is null || !contentType.StartsWith(ContentType, StringComparison.OrdinalIgnoreCase))
         {
             return false;

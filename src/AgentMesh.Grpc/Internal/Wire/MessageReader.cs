@@ -17,6 +17,7 @@ internal sealed class MessageReader
     private readonly PipeReader _reader;
     private readonly int? _maxMessageSize;
     private readonly string? _encoding;
+    private bool _ended;
 
     /// <param name="reader">The body.</param>
     /// <param name="maxMessageSize">Largest accepted message in bytes; null means unlimited.</param>
@@ -31,16 +32,47 @@ internal sealed class MessageReader
     /// <summary>Whether the last message read had its compressed flag set.</summary>
     public bool LastMessageCompressed { get; private set; }
 
+    /// <summary>True once the body is known to have ended after the last message read.</summary>
+    public bool Ended => _ended;
+
+    /// <summary>
+    /// Reads the next message only if it is already buffered, without waiting; false when more
+    /// data is needed or the body ended (then use <see cref="ReadAsync{T}"/>). Throws like it.
+    /// </summary>
+    public bool TryReadBuffered<T>(MessageParser<T> parser, out T? message)
+        where T : class, IMessage<T>
+    {
+        message = null;
+        if (_ended || !_reader.TryRead(out var result))
+        {
+            return false;
+        }
+
+        var buffer = result.Buffer;
+        if (!result.IsCanceled && TryParse(ref buffer, parser, out message))
+        {
+            _ended = result.IsCompleted && buffer.IsEmpty;
+            _reader.AdvanceTo(buffer.Start);
+            return true;
+        }
+
+        // Nothing consumed or examined: the next ReadAsync sees the same data at once.
+        _reader.AdvanceTo(buffer.Start);
+        return false;
+    }
+
     /// <summary>The next message, or null at the end of the body.</summary>
     public async ValueTask<T?> ReadAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken)
         where T : class, IMessage<T>
     {
-        while (true)
+        while (!_ended)
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             if (TryParse(ref buffer, parser, out var message))
             {
+                // A body that ended right after this message needs no further read to report its end.
+                _ended = result.IsCompleted && buffer.IsEmpty;
                 _reader.AdvanceTo(buffer.Start);
                 return message;
             }
@@ -59,6 +91,8 @@ internal sealed class MessageReader
 
             _reader.AdvanceTo(buffer.Start, buffer.End);
         }
+
+        return null;
     }
 
     private bool TryParse<T>(ref ReadOnlySequence<byte> buffer, MessageParser<T> parser, out T? message)
@@ -123,7 +157,7 @@ internal sealed class MessageReader
     {
         try
         {
-            return parser.ParseFrom(payload);
+            return payload.IsSingleSegment ? parser.ParseFrom(payload.FirstSpan) : parser.ParseFrom(payload);
         }
         catch (InvalidProtocolBufferException error)
         {
