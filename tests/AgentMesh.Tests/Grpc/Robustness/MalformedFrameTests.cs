@@ -141,13 +141,22 @@ public sealed class MalformedFrameTests(RobustnessServer fixture) : IClassFixtur
     [Theory]
     [InlineData(1, 64 * 1024)]       // one value over Kestrel's 32 KiB header limit
     [InlineData(4000, 10)]           // many small headers over the limit
-    public async Task A_header_list_over_the_size_limit_fails_that_stream_only(int count, int valueLength)
+    public async Task A_header_list_over_the_size_limit_fails_the_call_not_the_server(int count, int valueLength)
     {
         await using var connection = await fixture.ConnectAsync();
         var extra = Enumerable.Range(0, count).Select(i => ($"x-big-{i}", new string('v', valueLength))).ToArray();
 
         var stream = await connection.StartStreamAsync(RawGrpc.Headers(connection, RawGrpc.Unary, extra), endStream: false);
-        await connection.SendDataAsync(stream.Id, RawGrpc.Message(new EchoRequest()), endStream: true);
+        try
+        {
+            await connection.SendDataAsync(stream.Id, RawGrpc.Message(new EchoRequest()), endStream: true);
+        }
+        catch (IOException)
+        {
+            // Kestrel may answer a header block over its limits by closing the connection while
+            // the rest of the request is still being written (RFC 9113 allows a connection error).
+        }
+
         await stream.EndedAsync();
 
         Assert.True(stream.Status() != StatusCode.OK, stream.Describe());
