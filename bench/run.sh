@@ -158,18 +158,28 @@ h2load_run() {
   echo "$(sed -nE 's/^finished in .*, ([0-9.]+) req\/s.*/\1/p' "$out") $(awk -v t=$(( (after - before) * tick_us )) -v n="$done" 'BEGIN { printf "%.3f", t / n }')"
 }
 
-# client_run KIND: the AgentMesh client against the AgentMesh server; prints "calls/s server-CPU-us/call".
+# client_run KIND: the AgentMesh client against the AgentMesh server; prints "calls/s
+# server-CPU-us/call". A run whose client dies without a report (exit status and output kept in
+# the results) is repeated once.
 client_run() {
-  local kind=$1 out before after
-  out="$results/client.$kind.$run.json"
-  before=$(cpu_ticks agentmesh)
-  "${load_cpu[@]}" dotnet "$client_dll" load "http://127.0.0.1:$port_agentmesh" "$kind" \
-    --connections "$CONNECTIONS" --streams "$STREAMS" --duration "$DURATION" --warmup 1 \
-    --stream-count "$STREAM_COUNT" --payload-size "$PAYLOAD_SIZE" >"$out" 2>&1 \
-    || fail "AgentMesh client $kind: calls failed (see $out)"
-  after=$(cpu_ticks agentmesh)
-  "$PYTHON" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["requests"]/r["seconds"], int(sys.argv[2])/r["total"])' \
-    "$out" $(( (after - before) * tick_us ))
+  local kind=$1 out before after status
+  for attempt in 1 2; do
+    out="$results/client.$kind.$run.$attempt.json"
+    before=$(cpu_ticks agentmesh)
+    status=0
+    "${load_cpu[@]}" dotnet "$client_dll" load "http://127.0.0.1:$port_agentmesh" "$kind" \
+      --connections "$CONNECTIONS" --streams "$STREAMS" --duration "$DURATION" --warmup 1 \
+      --stream-count "$STREAM_COUNT" --payload-size "$PAYLOAD_SIZE" >"$out" 2>&1 || status=$?
+    after=$(cpu_ticks agentmesh)
+    if [ "$status" = 0 ]; then
+      "$PYTHON" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["requests"]/r["seconds"], int(sys.argv[2])/r["total"])' \
+        "$out" $(( (after - before) * tick_us ))
+      return
+    fi
+    grep -q '"failed"' "$out" && break   # calls failed: a real error, not worth repeating
+    echo "bench: AgentMesh client $kind exited with status $status and no report; repeating" >&2
+  done
+  fail "AgentMesh client $kind: exit status $status (see $out)"
 }
 
 echo "== warm up (JIT, connection pools)" >&2
