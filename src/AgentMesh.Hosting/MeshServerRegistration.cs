@@ -30,8 +30,9 @@ public static class MeshServerRegistration
 
     /// <summary>
     /// Maps the health of one gRPC service (its full name, e.g. <c>agentmesh.v1.State</c>) to the
-    /// health checks tagged with that name; with no such check the service is SERVING while the host
-    /// runs. The empty name (the whole server) covers every check. Returns the builder to add checks to.
+    /// health checks tagged with that name, starting with <see cref="HostLifetimeHealthCheck"/>: the
+    /// service is SERVING while the host runs and every check of its own passes. The empty name (the
+    /// whole server) covers every check. Returns the builder to add the service's checks to.
     /// </summary>
     public static IHealthChecksBuilder AddMeshServiceHealth(this IServiceCollection services, string grpcService)
     {
@@ -40,7 +41,7 @@ public static class MeshServerRegistration
             o.Services.Remove(grpcService);
             o.Services.Map(grpcService, check => check.Tags.Contains(grpcService));
         });
-        return services.AddGrpcHealthChecks();
+        return services.AddGrpcHealthChecks().AddCheck<HostLifetimeHealthCheck>($"{grpcService} host", tags: [grpcService]);
     }
 
     /// <summary>Maps grpc.health.v1.Health and server reflection. Needs <see cref="AddMeshServer"/>.</summary>
