@@ -16,7 +16,7 @@ internal static class ModelProviderServices
         return services.BuildServiceProvider();
     }
 
-    /// <summary>The client of <paramref name="role"/> from a provider built from <paramref name="settings"/>.</summary>
+    /// <summary>The client of <paramref name="role"/> from the registered <c>IChatClientProvider</c>.</summary>
     public static IChatClient ChatClient(this ServiceProvider services, string role = "researcher") =>
         services.GetRequiredService<IChatClientProvider>().GetChatClient(role);
 }
