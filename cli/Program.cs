@@ -1,6 +1,6 @@
 using System.CommandLine;
 using AgentMesh.Cli.Commands;
-using AgentMesh.Grpc;
+using Grpc.Core;
 
 var root = new RootCommand("AgentMesh: agentic AI workflows as gRPC microservices.")
 {

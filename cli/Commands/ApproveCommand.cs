@@ -1,7 +1,7 @@
 using System.CommandLine;
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc.Client;
+using Grpc.Net.Client;
 
 namespace AgentMesh.Cli.Commands;
 
@@ -18,12 +18,12 @@ internal static class ApproveCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var channel = GrpcChannel.ForAddress(CliOptions.RequireAddress(parse.GetValue(address)));
-            var response = await new OrchestratorClient(channel).SubmitApprovalAsync(new SubmitApprovalRequest
+            var response = await new Orchestrator.OrchestratorClient(channel).SubmitApprovalAsync(new SubmitApprovalRequest
             {
                 ApprovalId = parse.GetValue(approvalId)!,
                 Approve = !parse.GetValue(deny),
                 Reason = parse.GetValue(reason) ?? "",
-            }, new(CancellationToken: cancellationToken));
+            }, cancellationToken: cancellationToken);
             Console.WriteLine($"{(response.Decision.Approved ? "approved" : "denied")} {response.Decision.ApprovalId} (run {response.RunId})");
             return 0;
         });

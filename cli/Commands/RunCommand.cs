@@ -3,7 +3,7 @@ using AgentMesh.Cli.Hosting;
 using AgentMesh.Cli.Rendering;
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc.Client;
+using Grpc.Net.Client;
 using Spectre.Console;
 
 namespace AgentMesh.Cli.Commands;
@@ -33,8 +33,8 @@ internal static class RunCommand
 
             await using var host = remote is null ? await StartEmbeddedAsync(loaded, dataDirectory, cancellationToken) : null;
             using var channel = GrpcChannel.ForAddress(remote ?? host!.Address);
-            var orchestrator = new OrchestratorClient(channel);
-            var started = await orchestrator.StartRunAsync(new StartRunRequest { Goal = parse.GetValue(goal) ?? loaded.Goal }, new(CancellationToken: cancellationToken));
+            var orchestrator = new Orchestrator.OrchestratorClient(channel);
+            var started = await orchestrator.StartRunAsync(new StartRunRequest { Goal = parse.GetValue(goal) ?? loaded.Goal }, cancellationToken: cancellationToken);
             if (!json)
             {
                 console.MarkupLine($"[bold]Run {Markup.Escape(started.RunId)}[/] [grey]on {Markup.Escape(remote ?? host!.Address)}, data in {Markup.Escape(dataDirectory)}[/]");

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc.Client;
+using Grpc.Net.Client;
 using Spectre.Console;
 
 namespace AgentMesh.Cli.Commands;
@@ -19,7 +19,7 @@ internal static class RunsCommand
             using var channel = GrpcChannel.ForAddress(CliOptions.RequireAddress(parse.GetValue(address)));
             var request = new ListRunsRequest { PageSize = 100 };
             request.Statuses.AddRange(parse.GetValue(status) ?? []);
-            var response = await new OrchestratorClient(channel).ListRunsAsync(request, new(CancellationToken: cancellationToken));
+            var response = await new Orchestrator.OrchestratorClient(channel).ListRunsAsync(request, cancellationToken: cancellationToken);
             var table = new Table()
                 .AddColumn(new TableColumn("run").NoWrap())
                 .AddColumn(new TableColumn("status").NoWrap())

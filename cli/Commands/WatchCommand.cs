@@ -2,7 +2,7 @@ using System.CommandLine;
 using AgentMesh.Cli.Rendering;
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc.Client;
+using Grpc.Net.Client;
 using Spectre.Console;
 
 namespace AgentMesh.Cli.Commands;
@@ -20,7 +20,7 @@ internal static class WatchCommand
         {
             var json = parse.GetValue(output) == "json";
             using var channel = GrpcChannel.ForAddress(CliOptions.RequireAddress(parse.GetValue(address)));
-            var watcher = new RunWatcher(new OrchestratorClient(channel), new RunEventPrinter(json, AnsiConsole.Console), ApprovalMode.None, AnsiConsole.Console);
+            var watcher = new RunWatcher(new Orchestrator.OrchestratorClient(channel), new RunEventPrinter(json, AnsiConsole.Console), ApprovalMode.None, AnsiConsole.Console);
             var run = await watcher.WatchAsync(parse.GetValue(runId)!, cancellationToken);
             return run.Status == RunStatus.Completed ? 0 : 1;
         });

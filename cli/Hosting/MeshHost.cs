@@ -1,8 +1,6 @@
 using System.Net;
 using AgentMesh.Clients;
-using AgentMesh.Grpc.Health;
-using AgentMesh.Grpc.Reflection;
-using AgentMesh.Grpc.Server;
+using AgentMesh.Hosting;
 using AgentMesh.Models;
 using AgentMesh.Services.Agents;
 using AgentMesh.Services.Agents.Roles;
@@ -13,8 +11,6 @@ using AgentMesh.Services.ToolHost;
 using AgentMesh.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,13 +20,13 @@ using Microsoft.Extensions.Logging.Console;
 namespace AgentMesh.Cli.Hosting;
 
 /// <summary>
-/// The all-in-one host: Orchestrator, Planner, Agents, ToolHost and State on one loopback port.
-/// The services call each other through that port over gRPC, exactly as when they run apart.
-/// The standard services are mapped too: health (every service SERVING once the host has started,
-/// NOT_SERVING from the moment it begins stopping) and server reflection (v1 and v1alpha). On stop,
-/// calls in flight are drained (GrpcServerOptions.ShutdownDrainTimeout, 10 s by default). The
-/// configuration section <c>Grpc</c> binds the server options, e.g. the environment variable
-/// <c>Grpc__ShutdownDrainTimeout=00:00:20</c>.
+/// The all-in-one host: Orchestrator, Planner, Agents, ToolHost and State on one loopback port
+/// (<see cref="MeshOptions.AllInOne"/>). The services call each other through that port over gRPC,
+/// exactly as when they run apart. The standard services are mapped too: health (grpc.health.v1, fed
+/// by each service's health checks; every Watch ends with NOT_SERVING once the host begins stopping)
+/// and server reflection (v1 and v1alpha). On stop, open WatchRun streams end with UNAVAILABLE and
+/// other calls in flight may finish within the host's shutdown timeout (10 s by default; the .NET
+/// setting <c>shutdownTimeoutSeconds</c>, e.g. the environment variable <c>shutdownTimeoutSeconds=20</c>).
 /// </summary>
 public sealed class MeshHost : IAsyncDisposable
 {
@@ -61,15 +57,13 @@ public sealed class MeshHost : IAsyncDisposable
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is for run output (--output json)
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(IPAddress.Loopback, options.Port));
+        builder.WebHost.UseMeshKestrel().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
 
-        string? address = null;
         var roles = AgentRoleCatalog.Load(builder.Configuration["Agents:PromptsDirectory"] ?? AgentRoleCatalog.DefaultDirectory);
         var services = builder.Services;
         services.AddSingleton(roles);
-        services.AddSingleton(new MeshChannels(_ => address ?? throw new InvalidOperationException("The mesh host has not started yet.")));
-        services.AddGrpcServer(o => builder.Configuration.GetSection("Grpc").Bind(o));
-        services.AddGrpcHealth();
+        services.AddMeshServer();
+        services.AddMeshOptions().Configure(o => o.AllInOne = true);
         services.AddSqliteStateStore(Path.Combine(options.DataDirectory, "state.db"));
         services.AddStateService();
         services.AddToolHost(o =>
@@ -101,13 +95,11 @@ public sealed class MeshHost : IAsyncDisposable
         app.MapPlanner();
         app.MapAgents();
         app.MapOrchestrator();
-        app.MapGrpcHealthService();
-        app.MapGrpcReflectionService();
+        app.MapMeshServer();
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        address = bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
-        return new MeshHost(app, address);
+        var address = app.Services.GetRequiredService<MeshAddresses>().Of(MeshService.Orchestrator);
+        return new MeshHost(app, address.ToString().TrimEnd('/'));
     }
 
     /// <summary>Waits until the host shuts down (Ctrl+C or SIGTERM).</summary>
@@ -125,6 +117,7 @@ public sealed class MeshHost : IAsyncDisposable
         {
             // The MCP SDK warns about optional methods a server lacks; only its errors matter here.
             ["Logging:LogLevel:ModelContextProtocol"] = "Error",
+            ["shutdownTimeoutSeconds"] = "10",
         };
         if (options.CassettePath is not null)
         {

@@ -1,6 +1,6 @@
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
+using Grpc.Core;
 using Spectre.Console;
 
 namespace AgentMesh.Cli.Rendering;
@@ -19,7 +19,7 @@ public enum ApprovalMode
 }
 
 /// <summary>Follows a run's events to its end, printing them and answering approvals.</summary>
-public sealed class RunWatcher(OrchestratorClient orchestrator, RunEventPrinter printer, ApprovalMode approvals, IAnsiConsole console)
+public sealed class RunWatcher(Orchestrator.OrchestratorClient orchestrator, RunEventPrinter printer, ApprovalMode approvals, IAnsiConsole console)
 {
     /// <summary>Watches until the run is terminal (resuming after a dropped stream) and returns its final record.</summary>
     public async Task<Run> WatchAsync(string runId, CancellationToken cancellationToken = default)
@@ -29,7 +29,7 @@ public sealed class RunWatcher(OrchestratorClient orchestrator, RunEventPrinter 
         {
             try
             {
-                using var call = orchestrator.WatchRun(new WatchRunRequest { RunId = runId, AfterSequence = after }, new(CancellationToken: cancellationToken));
+                using var call = orchestrator.WatchRun(new WatchRunRequest { RunId = runId, AfterSequence = after }, cancellationToken: cancellationToken);
                 await foreach (var runEvent in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
                     after = runEvent.Sequence;
@@ -40,7 +40,7 @@ public sealed class RunWatcher(OrchestratorClient orchestrator, RunEventPrinter 
                     }
                 }
 
-                return await orchestrator.GetRunAsync(new GetRunRequest { RunId = runId }, new(CancellationToken: cancellationToken)).ConfigureAwait(false);
+                return await orchestrator.GetRunAsync(new GetRunRequest { RunId = runId }, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && reconnects < 30)
             {
@@ -71,6 +71,6 @@ public sealed class RunWatcher(OrchestratorClient orchestrator, RunEventPrinter 
             ApprovalId = request.ApprovalId,
             Approve = approve,
             Reason = approvals == ApprovalMode.Approve ? "--auto-approve" : "answered at the terminal",
-        }, new(CancellationToken: cancellationToken)).ConfigureAwait(false);
+        }, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

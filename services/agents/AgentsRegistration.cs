@@ -1,5 +1,6 @@
 using AgentMesh.Clients;
-using AgentMesh.Grpc.Server;
+using AgentMesh.Contracts.V1;
+using AgentMesh.Hosting;
 using AgentMesh.Services.Agents.Loop;
 using AgentMesh.Services.Agents.Roles;
 using Microsoft.AspNetCore.Builder;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using AgentsContract = AgentMesh.Contracts.V1.Agents;
 
 namespace AgentMesh.Services.Agents;
 
@@ -14,8 +16,8 @@ namespace AgentMesh.Services.Agents;
 public static class AgentsRegistration
 {
     /// <summary>
-    /// Adds the Agents service. Needs <see cref="MeshChannels"/> (to reach ToolHost and State) and an
-    /// <c>IChatClientProvider</c> registered by the host. Throws <see cref="OptionsValidationException"/>
+    /// Adds the Agents service and its clients of ToolHost and State (addresses <c>Mesh:ToolHost</c>,
+    /// <c>Mesh:State</c>; see <see cref="MeshOptions"/>). Needs an <c>IChatClientProvider</c> registered by the host. Throws <see cref="OptionsValidationException"/>
     /// at start-up for invalid settings.
     /// </summary>
     public static IServiceCollection AddAgents(this IServiceCollection services, Action<AgentsOptions>? configure = null)
@@ -28,19 +30,22 @@ public static class AgentsRegistration
 
         options.Validate(o => o.MaxIterations is >= 1 and <= 100, "Agents:MaxIterations must be between 1 and 100.").ValidateOnStart();
         services.TryAddSingleton(sp => AgentRoleCatalog.Load(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.PromptsDirectory));
-        services.TryAddSingleton<AgentLoop>();
-        services.TryAddSingleton<AgentsService>();
+        services.AddMeshServer();
+        services.AddMeshServiceHealth(AgentsContract.Descriptor.FullName);
+        services.AddMeshClient<ToolHost.ToolHostClient>(MeshService.ToolHost);
+        services.AddMeshClient<State.StateClient>(MeshService.State);
+        services.TryAddScoped<AgentLoop>();
         return services;
     }
 
     /// <summary>Maps agentmesh.v1.Agents. Throws <see cref="InvalidOperationException"/> when <see cref="AddAgents"/> did not run.</summary>
-    public static IEndpointConventionBuilder MapAgents(this IEndpointRouteBuilder endpoints)
+    public static GrpcServiceEndpointConventionBuilder MapAgents(this IEndpointRouteBuilder endpoints)
     {
-        if (endpoints.ServiceProvider.GetService<AgentLoop>() is null)
+        if (endpoints.ServiceProvider.GetService<AgentRoleCatalog>() is null)
         {
             throw new InvalidOperationException("MapAgents needs services.AddAgents() first.");
         }
 
-        return endpoints.MapGrpcService<AgentsService>(ContractServices.Agents);
+        return endpoints.MapGrpcService<AgentsService>();
     }
 }

@@ -1,24 +1,25 @@
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
+using Grpc.Core;
 using AgentMesh.Services.Agents.Loop;
 using Microsoft.Extensions.Logging;
+using AgentsContract = AgentMesh.Contracts.V1.Agents;
 
 namespace AgentMesh.Services.Agents;
 
 /// <summary>agentmesh.v1.Agents: runs plan steps with the specialist agent of their role.</summary>
-public sealed class AgentsService(AgentLoop loop, ILogger<AgentsService> logger)
+public sealed class AgentsService(AgentLoop loop, ILogger<AgentsService> logger) : AgentsContract.AgentsBase
 {
-    public async Task RunStep(RunStepRequest request, IServerStreamWriter<RunStepEvent> responseStream, ServerCallContext context)
+    public override async Task RunStep(RunStepRequest request, IServerStreamWriter<RunStepEvent> responseStream, ServerCallContext context)
     {
         if (request.Step is null || string.IsNullOrEmpty(request.RunId))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "RunStepRequest needs run_id and step.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "RunStepRequest needs run_id and step."));
         }
 
-        // The caller's deadline and cancellation flow into the calls this step makes.
+        // The caller's cancellation (and, by call-context propagation, its deadline) flows into the calls this step makes.
         try
         {
-            await loop.RunAsync(request, e => responseStream.WriteAsync(e, context.CancellationToken), context.ToDownstreamOptions()).ConfigureAwait(false);
+            await loop.RunAsync(request, e => responseStream.WriteAsync(e, context.CancellationToken), new CallOptions(cancellationToken: context.CancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {

@@ -1,6 +1,6 @@
 using System.Text;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
+using Grpc.Core;
 using AgentMesh.Models;
 using AgentMesh.Planning;
 using Microsoft.Extensions.AI;
@@ -44,11 +44,11 @@ public sealed class PlanAuthor(IChatClientProvider models, IOptions<PlannerOptio
             }
             catch (CassetteMissException e)
             {
-                throw new RpcException(StatusCode.FailedPrecondition, e.Message);
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
             }
             catch (Exception e) when (e is not OperationCanceledException and not RpcException)
             {
-                throw new RpcException(StatusCode.Unavailable, $"The planner's model call (turn {turn}) failed: {e.Message}");
+                throw new RpcException(new Status(StatusCode.Unavailable, $"The planner's model call (turn {turn}) failed: {e.Message}"));
             }
 
             var turnUsage = new TokenUsage { InputTokens = response.Usage?.InputTokenCount ?? 0, OutputTokens = response.Usage?.OutputTokenCount ?? 0 };

@@ -1,9 +1,9 @@
-using AgentMesh.Clients;
-using AgentMesh.Grpc.Server;
+using AgentMesh.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PlannerContract = AgentMesh.Contracts.V1.Planner;
 
 namespace AgentMesh.Services.Planner;
 
@@ -16,19 +16,20 @@ public static class PlannerRegistration
         services.AddOptions<PlannerOptions>().Configure(configure)
             .Validate(o => o.Roles.Count > 0, "Planner:Roles must name at least one agent role.")
             .ValidateOnStart();
+        services.AddMeshServer();
+        services.AddMeshServiceHealth(PlannerContract.Descriptor.FullName);
         services.TryAddSingleton<PlanAuthor>();
-        services.TryAddSingleton<PlannerService>();
         return services;
     }
 
     /// <summary>Maps agentmesh.v1.Planner. Throws <see cref="InvalidOperationException"/> when <see cref="AddPlanner"/> did not run.</summary>
-    public static IEndpointConventionBuilder MapPlanner(this IEndpointRouteBuilder endpoints)
+    public static GrpcServiceEndpointConventionBuilder MapPlanner(this IEndpointRouteBuilder endpoints)
     {
         if (endpoints.ServiceProvider.GetService<PlanAuthor>() is null)
         {
             throw new InvalidOperationException("MapPlanner needs services.AddPlanner() first.");
         }
 
-        return endpoints.MapGrpcService<PlannerService>(ContractServices.Planner);
+        return endpoints.MapGrpcService<PlannerService>();
     }
 }

@@ -1,17 +1,18 @@
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
+using Grpc.Core;
 using AgentMesh.Planning;
+using PlannerContract = AgentMesh.Contracts.V1.Planner;
 
 namespace AgentMesh.Services.Planner;
 
 /// <summary>agentmesh.v1.Planner: streams progress, the model's turns, then the validated plan.</summary>
-public sealed class PlannerService(PlanAuthor author)
+public sealed class PlannerService(PlanAuthor author) : PlannerContract.PlannerBase
 {
-    public async Task CreatePlan(CreatePlanRequest request, IServerStreamWriter<CreatePlanResponse> responseStream, ServerCallContext context)
+    public override async Task CreatePlan(CreatePlanRequest request, IServerStreamWriter<CreatePlanResponse> responseStream, ServerCallContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Goal))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "CreatePlanRequest.goal is empty; say what the run should achieve.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "CreatePlanRequest.goal is empty; say what the run should achieve."));
         }
 
         var token = context.CancellationToken;
@@ -27,7 +28,7 @@ public sealed class PlannerService(PlanAuthor author)
         }
         catch (PlanValidationException e)
         {
-            throw new RpcException(StatusCode.FailedPrecondition, $"The model's plan was still invalid after one correction: {string.Join("; ", e.Errors)}");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The model's plan was still invalid after one correction: {string.Join("; ", e.Errors)}"));
         }
     }
 }

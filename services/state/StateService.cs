@@ -1,9 +1,10 @@
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
+using Grpc.Core;
 using AgentMesh.State;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using StateContract = AgentMesh.Contracts.V1.State;
 
 namespace AgentMesh.Services.State;
 
@@ -11,12 +12,12 @@ namespace AgentMesh.Services.State;
 /// agentmesh.v1.State over an <see cref="IStateStore"/>: run records under <c>runs/&lt;id&gt;</c>,
 /// checkpoints under <c>checkpoints/&lt;key&gt;</c>, run events in a <see cref="RunEventLog"/>.
 /// </summary>
-public sealed class StateService(IStateStore store, RunEventLog events)
+public sealed class StateService(IStateStore store, RunEventLog events) : StateContract.StateBase
 {
     private const string RunPrefix = "runs/";
     private const string CheckpointPrefix = "checkpoints/";
 
-    public async Task<SaveRunResponse> SaveRun(SaveRunRequest request, ServerCallContext context)
+    public override async Task<SaveRunResponse> SaveRun(SaveRunRequest request, ServerCallContext context)
     {
         var runId = RequireId(request.Run?.RunId, "run.run_id");
         var write = StateOperation.Upsert(RunPrefix + runId, request.Run!.ToByteArray(), WriteOptions(request.Etag, request.CreateOnly));
@@ -27,25 +28,25 @@ public sealed class StateService(IStateStore store, RunEventLog events)
         }
         catch (StateConcurrencyException e)
         {
-            throw new RpcException(request.CreateOnly ? StatusCode.AlreadyExists : StatusCode.Aborted, e.Message);
+            throw new RpcException(new Status(request.CreateOnly ? StatusCode.AlreadyExists : StatusCode.Aborted, e.Message));
         }
     }
 
-    public async Task<RunRecord> GetRun(GetRunRecordRequest request, ServerCallContext context)
+    public override async Task<RunRecord> GetRun(GetRunRecordRequest request, ServerCallContext context)
     {
         var runId = RequireId(request.RunId, "run_id");
         var item = await store.GetAsync(RunPrefix + runId, context.CancellationToken).ConfigureAwait(false)
-            ?? throw new RpcException(StatusCode.NotFound, $"Run \"{runId}\" does not exist.");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"Run \"{runId}\" does not exist."));
         return new RunRecord { Run = Run.Parser.ParseFrom(item.Value.Span), Etag = item.ETag };
     }
 
-    public async Task<ListRunRecordsResponse> ListRuns(ListRunRecordsRequest request, ServerCallContext context)
+    public override async Task<ListRunRecordsResponse> ListRuns(ListRunRecordsRequest request, ServerCallContext context)
     {
         var pageSize = request.PageSize is > 0 and <= 500 ? request.PageSize : 50;
         var offset = 0;
         if (request.PageToken.Length > 0 && !int.TryParse(request.PageToken, out offset))
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"page_token \"{request.PageToken}\" is not a token returned by ListRuns.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"page_token \"{request.PageToken}\" is not a token returned by ListRuns."));
         }
 
         var statuses = request.Statuses.ToHashSet();
@@ -78,7 +79,7 @@ public sealed class StateService(IStateStore store, RunEventLog events)
         return response;
     }
 
-    public async Task<AppendRunEventsResponse> AppendRunEvents(AppendRunEventsRequest request, ServerCallContext context)
+    public override async Task<AppendRunEventsResponse> AppendRunEvents(AppendRunEventsRequest request, ServerCallContext context)
     {
         var runId = RequireId(request.RunId, "run_id");
         if (request.Events.Count == 0)
@@ -90,7 +91,7 @@ public sealed class StateService(IStateStore store, RunEventLog events)
         return new AppendRunEventsResponse { LastSequence = last };
     }
 
-    public async Task ReadRunEvents(ReadRunEventsRequest request, IServerStreamWriter<RunEvent> responseStream, ServerCallContext context)
+    public override async Task ReadRunEvents(ReadRunEventsRequest request, IServerStreamWriter<RunEvent> responseStream, ServerCallContext context)
     {
         var runId = RequireId(request.RunId, "run_id");
         var token = context.CancellationToken;
@@ -125,14 +126,14 @@ public sealed class StateService(IStateStore store, RunEventLog events)
         }
     }
 
-    public async Task<SaveCheckpointResponse> SaveCheckpoint(SaveCheckpointRequest request, ServerCallContext context)
+    public override async Task<SaveCheckpointResponse> SaveCheckpoint(SaveCheckpointRequest request, ServerCallContext context)
     {
         var key = RequireId(request.Key, "key");
         var etag = await WriteAsync(CheckpointPrefix + key, request.Data.ToByteArray(), request.Etag, createOnly: false, context).ConfigureAwait(false);
         return new SaveCheckpointResponse { Etag = etag };
     }
 
-    public async Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context)
+    public override async Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context)
     {
         var key = RequireId(request.Key, "key");
         var item = await store.GetAsync(CheckpointPrefix + key, context.CancellationToken).ConfigureAwait(false);
@@ -149,7 +150,7 @@ public sealed class StateService(IStateStore store, RunEventLog events)
         }
         catch (StateConcurrencyException e)
         {
-            throw new RpcException(createOnly ? StatusCode.AlreadyExists : StatusCode.Aborted, e.Message);
+            throw new RpcException(new Status(createOnly ? StatusCode.AlreadyExists : StatusCode.Aborted, e.Message));
         }
     }
 
@@ -176,5 +177,5 @@ public sealed class StateService(IStateStore store, RunEventLog events)
     }
 
     private static string RequireId(string? value, string field)
-        => string.IsNullOrEmpty(value) ? throw new RpcException(StatusCode.InvalidArgument, $"{field} is required.") : value;
+        => string.IsNullOrEmpty(value) ? throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field} is required.")) : value;
 }

@@ -1,14 +1,15 @@
-using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc.Server;
+using AgentMesh.Hosting;
 using AgentMesh.Services.ToolHost.Catalog;
 using AgentMesh.Services.ToolHost.Configuration;
 using AgentMesh.Services.ToolHost.Grpc;
+using AgentMesh.Services.ToolHost.Health;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ToolHostContract = AgentMesh.Contracts.V1.ToolHost;
 
 namespace AgentMesh.Services.ToolHost;
 
@@ -18,10 +19,10 @@ public static class ToolHostRegistration
     /// <summary>
     /// Adds <see cref="McpToolCatalog"/> (singleton, config loaded on first resolve, servers started
     /// on first use, stopped when the container is disposed) and <see cref="ToolHostService"/>.
-    /// The gRPC server itself comes from <c>AddGrpcServer</c>, which the host calls.
     /// Resolving the catalog throws <see cref="InvalidOperationException"/> when neither
     /// <see cref="ToolHostOptions.ConfigPath"/> nor <see cref="ToolHostOptions.Config"/> is set, and
-    /// <see cref="McpConfigException"/> for a bad file.
+    /// <see cref="McpConfigException"/> for a bad file. Health: agentmesh.v1.ToolHost is SERVING
+    /// while every configured MCP server is connected.
     /// </summary>
     public static IServiceCollection AddToolHost(this IServiceCollection services, Action<ToolHostOptions>? configure = null)
     {
@@ -33,9 +34,11 @@ public static class ToolHostRegistration
         }
 
         services.AddLogging();
+        services.AddMeshServer();
         services.TryAddSingleton<ToolHostMarker>();
         services.TryAddSingleton(sp => new McpToolCatalog(LoadConfig(sp.GetRequiredService<IOptions<ToolHostOptions>>().Value), sp.GetRequiredService<ILoggerFactory>()));
-        services.TryAddSingleton<ToolHostService>();
+        services.AddMeshServiceHealth(ToolHostContract.Descriptor.FullName)
+            .AddCheck<McpServersHealthCheck>("mcp-servers", tags: [ToolHostContract.Descriptor.FullName]);
         return services;
     }
 
@@ -43,7 +46,7 @@ public static class ToolHostRegistration
     /// Maps agentmesh.v1.ToolHost to <see cref="ToolHostService"/>. Throws
     /// <see cref="InvalidOperationException"/> when <see cref="AddToolHost"/> was not called.
     /// </summary>
-    public static IEndpointConventionBuilder MapToolHost(this IEndpointRouteBuilder endpoints)
+    public static GrpcServiceEndpointConventionBuilder MapToolHost(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         if (endpoints.ServiceProvider.GetService<ToolHostMarker>() is null)
@@ -51,8 +54,7 @@ public static class ToolHostRegistration
             throw new InvalidOperationException("MapToolHost needs the ToolHost services: call services.AddToolHost(o => o.ConfigPath = \"mcp.json\") when building the host.");
         }
 
-        var descriptor = ToolhostReflection.Descriptor.Services.Single(s => s.Name == "ToolHost");
-        return endpoints.MapGrpcService<ToolHostService>(descriptor);
+        return endpoints.MapGrpcService<ToolHostService>();
     }
 
     private static McpServersConfig LoadConfig(ToolHostOptions options)

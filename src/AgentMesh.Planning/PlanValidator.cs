@@ -13,68 +13,71 @@ public sealed partial class PlanValidator(IReadOnlyCollection<string> knownRoles
     /// <summary>Largest number of steps a plan may have.</summary>
     public const int MaxSteps = 32;
 
-    /// <summary>Every problem found, each naming the step (e.g. <c>steps[1] (id "write"): unknown role "poet"</c>); empty when valid.</summary>
-    public IReadOnlyList<string> Validate(Plan plan)
+    /// <summary>Every problem found, as lines such as <c>steps[1].agent_role: unknown role "poet"; known roles: …</c>; empty when valid.</summary>
+    public IReadOnlyList<string> Validate(Plan plan) => FindViolations(plan).Select(v => v.ToString()).ToList();
+
+    /// <summary>Every rule <paramref name="plan"/> breaks, each with the field it concerns; empty when valid.</summary>
+    public IReadOnlyList<PlanViolation> FindViolations(Plan plan)
     {
-        var errors = new List<string>();
+        var violations = new List<PlanViolation>();
         if (plan.Steps.Count == 0)
         {
-            errors.Add("the plan has no steps");
-            return errors;
+            violations.Add(new("steps", "the plan has no steps"));
+            return violations;
         }
 
         if (plan.Steps.Count > MaxSteps)
         {
-            errors.Add($"the plan has {plan.Steps.Count} steps; at most {MaxSteps} are allowed");
+            violations.Add(new("steps", $"the plan has {plan.Steps.Count} steps; at most {MaxSteps} are allowed"));
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < plan.Steps.Count; i++)
         {
             var step = plan.Steps[i];
-            var where = $"steps[{i}] (id \"{step.Id}\")";
             if (!StepId().IsMatch(step.Id))
             {
-                errors.Add($"{where}: id must be 1-64 letters, digits, '-' or '_'");
+                violations.Add(new($"steps[{i}].id", $"id \"{step.Id}\" must be 1-64 letters, digits, '-' or '_'"));
             }
             else if (!ids.Add(step.Id))
             {
-                errors.Add($"{where}: duplicate step id");
+                violations.Add(new($"steps[{i}].id", $"duplicate step id \"{step.Id}\""));
             }
 
             if (!knownRoles.Contains(step.AgentRole))
             {
-                errors.Add($"{where}: unknown role \"{step.AgentRole}\"; known roles: {string.Join(", ", knownRoles.Order())}");
+                violations.Add(new($"steps[{i}].agent_role", $"unknown role \"{step.AgentRole}\"; known roles: {string.Join(", ", knownRoles.Order())}"));
             }
 
             if (string.IsNullOrWhiteSpace(step.Instruction))
             {
-                errors.Add($"{where}: instruction is empty");
+                violations.Add(new($"steps[{i}].instruction", $"instruction of step \"{step.Id}\" is empty"));
             }
         }
 
         for (var i = 0; i < plan.Steps.Count; i++)
         {
             var step = plan.Steps[i];
-            foreach (var dependency in step.DependsOn)
+            for (var j = 0; j < step.DependsOn.Count; j++)
             {
+                var dependency = step.DependsOn[j];
                 if (dependency == step.Id)
                 {
-                    errors.Add($"steps[{i}] (id \"{step.Id}\"): depends on itself");
+                    violations.Add(new($"steps[{i}].depends_on[{j}]", $"step \"{step.Id}\" depends on itself"));
                 }
                 else if (!ids.Contains(dependency))
                 {
-                    errors.Add($"steps[{i}] (id \"{step.Id}\"): depends on unknown step \"{dependency}\"");
+                    violations.Add(new($"steps[{i}].depends_on[{j}]", $"step \"{step.Id}\" depends on unknown step \"{dependency}\""));
                 }
             }
         }
 
-        if (errors.Count == 0 && FindCycle(plan) is { } cycle)
+        if (violations.Count == 0 && FindCycle(plan) is { } cycle)
         {
-            errors.Add($"dependencies form a cycle: {string.Join(" -> ", cycle)}");
+            violations.Add(new("steps", $"dependencies form a cycle: {string.Join(" -> ", cycle)}"));
         }
 
-        return errors;
+        return violations;
     }
 
     /// <summary>Throws <see cref="PlanValidationException"/> with every problem when the plan is invalid.</summary>

@@ -12,7 +12,7 @@ public static class WorkflowServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the workflow runtime: the task hub, <see cref="WorkflowClient"/> (singleton) and the worker
-    /// (an <c>IHostedService</c>). Call once per service collection.
+    /// (an <c>IHostedService</c>) with its <see cref="WorkflowWorkerHealthCheck"/>. Call once per service collection.
     /// </summary>
     /// <exception cref="InvalidOperationException">The options are invalid (message names the setting), or the runtime was already added.</exception>
     public static IServiceCollection AddWorkflowRuntime(this IServiceCollection services, Action<WorkflowRuntimeOptions> configure)
@@ -28,8 +28,10 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<ITaskHubBackend>(_ => new SqliteTaskHubBackend(options.SqliteDatabasePath!, options.TimeProvider, options.WorkItemLockTimeout));
         services.TryAddSingleton(sp => new WorkflowClient(sp.GetRequiredService<ITaskHubBackend>(), options));
         services.AddSingleton(sp => new WorkflowWorkerService(sp.GetRequiredService<ITaskHubBackend>(), options, sp,
-            sp.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+            sp.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            sp.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
         services.AddHostedService(sp => sp.GetRequiredService<WorkflowWorkerService>());
+        services.TryAddSingleton(sp => new WorkflowWorkerHealthCheck(sp.GetRequiredService<WorkflowWorkerService>()));
         return services;
     }
 }

@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
+using Grpc.Core;
 using AgentMesh.Models;
 using AgentMesh.Services.Agents.Roles;
 using Microsoft.Extensions.AI;
@@ -22,13 +21,15 @@ namespace AgentMesh.Services.Agents.Loop;
 public sealed class AgentLoop(
     AgentRoleCatalog roles,
     IChatClientProvider models,
-    MeshChannels mesh,
+    ToolHost.ToolHostClient toolHost,
+    State.StateClient state,
     IOptions<AgentsOptions> options,
     ILogger<AgentLoop> logger)
 {
     /// <summary>
     /// Runs or resumes <paramref name="request"/>'s step, sending progress to <paramref name="emit"/>;
-    /// <paramref name="call"/> (deadline, cancellation) applies to the model and every call the step makes.
+    /// <paramref name="call"/>'s cancellation applies to the model and every call the step makes; the
+    /// incoming call's deadline reaches the ToolHost and State calls through call-context propagation.
     /// The last event is a <see cref="StepResult"/> or an <see cref="AwaitingApproval"/>.
     /// Throws <see cref="RpcException"/>: INVALID_ARGUMENT for an unknown role, RESOURCE_EXHAUSTED
     /// when the step reaches the iteration limit without a final answer.
@@ -36,9 +37,9 @@ public sealed class AgentLoop(
     public async Task RunAsync(RunStepRequest request, Func<RunStepEvent, Task> emit, CallOptions call)
     {
         var cancellationToken = call.CancellationToken;
-        var step = request.Step ?? throw new RpcException(StatusCode.InvalidArgument, "RunStepRequest.step is required.");
+        var step = request.Step ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "RunStepRequest.step is required."));
         var role = roles.Find(step.AgentRole)
-            ?? throw new RpcException(StatusCode.InvalidArgument, $"Unknown agent role \"{step.AgentRole}\"; known roles: {string.Join(", ", roles.Names.Order())}.");
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unknown agent role \"{step.AgentRole}\"; known roles: {string.Join(", ", roles.Names.Order())}."));
         var checkpointKey = $"{request.RunId}/{step.Id}";
         var (checkpoint, etag) = await LoadCheckpointAsync(checkpointKey, call).ConfigureAwait(false);
         if (checkpoint.FinalOutput is not null)
@@ -53,7 +54,7 @@ public sealed class AgentLoop(
             checkpoint.Transcript.Add(new TranscriptEntry("user", StepPrompt.Build(request)));
         }
 
-        var tools = new ToolCatalogView((await mesh.ToolHost.ListToolsAsync(new ListToolsRequest(), call).ConfigureAwait(false)).Tools);
+        var tools = new ToolCatalogView((await toolHost.ListToolsAsync(new ListToolsRequest(), call).ConfigureAwait(false)).Tools);
         var decisions = request.Decisions.ToDictionary(d => d.ApprovalId, StringComparer.Ordinal);
         var chat = models.GetChatClient(role.Name);
         var maxIterations = options.Value.MaxIterations;
@@ -83,8 +84,8 @@ public sealed class AgentLoop(
 
             if (checkpoint.Turns >= maxIterations)
             {
-                throw new RpcException(StatusCode.ResourceExhausted,
-                    $"Step \"{step.Id}\" reached the limit of {maxIterations} model turns (setting Agents:MaxIterations) without a final answer.");
+                throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                    $"Step \"{step.Id}\" reached the limit of {maxIterations} model turns (setting Agents:MaxIterations) without a final answer."));
             }
 
             var turn = checkpoint.Turns + 1;
@@ -135,11 +136,11 @@ public sealed class AgentLoop(
         }
         catch (CassetteMissException e)
         {
-            throw new RpcException(StatusCode.FailedPrecondition, e.Message);
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
         }
         catch (Exception e) when (e is not OperationCanceledException and not RpcException)
         {
-            throw new RpcException(StatusCode.Unavailable, $"The model call of step \"{step.Id}\" (role {step.AgentRole}, turn {turn}) failed: {e.Message}");
+            throw new RpcException(new Status(StatusCode.Unavailable, $"The model call of step \"{step.Id}\" (role {step.AgentRole}, turn {turn}) failed: {e.Message}"));
         }
     }
 
@@ -192,7 +193,7 @@ public sealed class AgentLoop(
     {
         try
         {
-            using var stream = mesh.ToolHost.CallTool(
+            using var stream = toolHost.CallTool(
                 new CallToolRequest { Server = tool.Server, Tool = tool.Name, ArgumentsJson = toolCall.ArgumentsJson }, call);
             await foreach (var message in stream.ResponseStream.ReadAllAsync(call.CancellationToken).ConfigureAwait(false))
             {
@@ -251,13 +252,13 @@ public sealed class AgentLoop(
 
     private async Task<(StepCheckpoint Checkpoint, string Etag)> LoadCheckpointAsync(string key, CallOptions call)
     {
-        var stored = await mesh.State.GetCheckpointAsync(new GetCheckpointRequest { Key = key }, call).ConfigureAwait(false);
+        var stored = await state.GetCheckpointAsync(new GetCheckpointRequest { Key = key }, call).ConfigureAwait(false);
         return stored.Found ? (StepCheckpoint.FromBytes(stored.Data.Span), stored.Etag) : (new StepCheckpoint(), "");
     }
 
     private async Task<string> SaveCheckpointAsync(string key, StepCheckpoint checkpoint, string etag, CallOptions call)
     {
-        var saved = await mesh.State.SaveCheckpointAsync(
+        var saved = await state.SaveCheckpointAsync(
             new SaveCheckpointRequest { Key = key, Data = Google.Protobuf.ByteString.CopyFrom(checkpoint.ToBytes()), Etag = etag }, call).ConfigureAwait(false);
         return saved.Etag;
     }

@@ -2,19 +2,26 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
+using Grpc.Core;
 using AgentMesh.Planning;
 using AgentMesh.Services.Orchestrator.RunWorkflow;
 using AgentMesh.Workflow;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OrchestratorContract = AgentMesh.Contracts.V1.Orchestrator;
 
 namespace AgentMesh.Services.Orchestrator.Api;
 
 /// <summary>agentmesh.v1.Orchestrator: starts runs as durable workflows, and reads, watches, cancels and approves them.</summary>
-public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClient workflows, IOptions<OrchestratorOptions> options, TimeProvider time)
+public sealed partial class OrchestratorService(
+    State.StateClient state,
+    WorkflowClient workflows,
+    IOptions<OrchestratorOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time) : OrchestratorContract.OrchestratorBase
 {
-    public async Task<StartRunResponse> StartRun(StartRunRequest request, ServerCallContext context)
+    public override async Task<StartRunResponse> StartRun(StartRunRequest request, ServerCallContext context)
     {
         var input = ValidateInput(request);
         var runId = request.RunId.Length > 0 ? request.RunId : NewRunId();
@@ -26,57 +33,70 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
         }
 
         run.Labels.Add(request.Labels);
-        var call = context.ToDownstreamOptions();
-        await mesh.State.SaveRunAsync(new SaveRunRequest
+        await state.SaveRunAsync(new SaveRunRequest
         {
             Run = run,
             CreateOnly = true,
             Events = { new RunEvent { StatusChanged = new RunStatusChanged { Status = RunStatus.Pending } } },
-        }, call).ConfigureAwait(false);
+        }, cancellationToken: context.CancellationToken).ConfigureAwait(false);
         await workflows.ScheduleNewWorkflowAsync(nameof(RunWorkflow.RunWorkflow), runId, input with { RunId = runId }, cancellationToken: context.CancellationToken).ConfigureAwait(false);
         return new StartRunResponse { RunId = runId };
     }
 
-    public async Task WatchRun(WatchRunRequest request, IServerStreamWriter<RunEvent> responseStream, ServerCallContext context)
+    /// <summary>
+    /// Streams the run's events from State. When the host begins shutting down, the stream ends at
+    /// once with UNAVAILABLE; the caller resumes with <c>after_sequence</c> set to the last sequence it saw.
+    /// </summary>
+    public override async Task WatchRun(WatchRunRequest request, IServerStreamWriter<RunEvent> responseStream, ServerCallContext context)
     {
         await GetRunRecordAsync(request.RunId, context).ConfigureAwait(false);
-        using var call = mesh.State.ReadRunEvents(
-            new ReadRunEventsRequest { RunId = request.RunId, AfterSequence = request.AfterSequence, Follow = true }, context.ToDownstreamOptions());
-        await foreach (var runEvent in call.ResponseStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var last = request.AfterSequence;
+        try
         {
-            await responseStream.WriteAsync(runEvent, context.CancellationToken).ConfigureAwait(false);
+            using var call = state.ReadRunEvents(
+                new ReadRunEventsRequest { RunId = request.RunId, AfterSequence = request.AfterSequence, Follow = true }, cancellationToken: watch.Token);
+            await foreach (var runEvent in call.ResponseStream.ReadAllAsync(watch.Token).ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(runEvent, watch.Token).ConfigureAwait(false);
+                last = runEvent.Sequence;
+            }
+        }
+        catch (Exception e) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested
+            && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"The Orchestrator is shutting down; watch again with after_sequence = {last} to resume."));
         }
     }
 
-    public async Task<Run> GetRun(GetRunRequest request, ServerCallContext context)
+    public override async Task<Run> GetRun(GetRunRequest request, ServerCallContext context)
         => (await GetRunRecordAsync(request.RunId, context).ConfigureAwait(false)).Run;
 
-    public async Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
+    public override async Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
     {
         if (request.PageSize is < 0 or > 500)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"page_size must be 0..500 (0 means 50), not {request.PageSize}.");
+            throw BadRequestStatus.Create("page_size", $"page_size must be 0..500 (0 means 50), not {request.PageSize}.");
         }
 
-        var page = await mesh.State.ListRunsAsync(new ListRunRecordsRequest
+        var page = await state.ListRunsAsync(new ListRunRecordsRequest
         {
             Statuses = { request.Statuses }, PageSize = request.PageSize, PageToken = request.PageToken,
-        }, context.ToDownstreamOptions()).ConfigureAwait(false);
+        }, cancellationToken: context.CancellationToken).ConfigureAwait(false);
         var response = new ListRunsResponse { NextPageToken = page.NextPageToken };
         response.Runs.AddRange(page.Runs.Select(r => r.Run));
         return response;
     }
 
-    public async Task<Run> CancelRun(CancelRunRequest request, ServerCallContext context)
+    public override async Task<Run> CancelRun(CancelRunRequest request, ServerCallContext context)
     {
-        var call = context.ToDownstreamOptions();
         while (true)
         {
             var record = await GetRunRecordAsync(request.RunId, context).ConfigureAwait(false);
             var run = record.Run;
             if (RunStatuses.IsTerminal(run.Status))
             {
-                throw new RpcException(StatusCode.FailedPrecondition, $"Run \"{run.RunId}\" is already {run.Status}; only a run that has not ended can be cancelled.");
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Run \"{run.RunId}\" is already {run.Status}; only a run that has not ended can be cancelled."));
             }
 
             await workflows.TerminateWorkflowAsync(run.RunId, cancellationToken: context.CancellationToken).ConfigureAwait(false);
@@ -87,12 +107,12 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
             run.UpdatedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow());
             try
             {
-                await mesh.State.SaveRunAsync(new SaveRunRequest
+                await state.SaveRunAsync(new SaveRunRequest
                 {
                     Run = run,
                     Etag = record.Etag,
                     Events = { new RunEvent { StatusChanged = new RunStatusChanged { Status = RunStatus.Cancelled, Reason = reason, Usage = run.Usage } } },
-                }, call).ConfigureAwait(false);
+                }, cancellationToken: context.CancellationToken).ConfigureAwait(false);
                 return run;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Aborted)
@@ -102,16 +122,16 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
         }
     }
 
-    public async Task<SubmitApprovalResponse> SubmitApproval(SubmitApprovalRequest request, ServerCallContext context)
+    public override async Task<SubmitApprovalResponse> SubmitApproval(SubmitApprovalRequest request, ServerCallContext context)
     {
         if (string.IsNullOrEmpty(request.ApprovalId))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "approval_id is required (it is in the run's approval_requested event).");
+            throw BadRequestStatus.Create("approval_id", "approval_id is required (it is in the run's approval_requested event).");
         }
 
-        var page = await mesh.State.ListRunsAsync(new ListRunRecordsRequest { Statuses = { RunStatus.AwaitingApproval, RunStatus.Running }, PageSize = 500 }, context.ToDownstreamOptions()).ConfigureAwait(false);
+        var page = await state.ListRunsAsync(new ListRunRecordsRequest { Statuses = { RunStatus.AwaitingApproval, RunStatus.Running }, PageSize = 500 }, cancellationToken: context.CancellationToken).ConfigureAwait(false);
         var run = page.Runs.Select(r => r.Run).FirstOrDefault(r => r.PendingApprovals.Any(a => a.ApprovalId == request.ApprovalId))
-            ?? throw new RpcException(StatusCode.NotFound, $"No run waits for approval \"{request.ApprovalId}\" (unknown id, or already decided).");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No run waits for approval \"{Shorten(request.ApprovalId)}\" (unknown id, or already decided)."));
         var decision = new Decision(request.ApprovalId, request.Approve, request.Reason, time.GetUtcNow().UtcDateTime);
         await workflows.RaiseEventAsync(run.RunId, RunWorkflow.RunWorkflow.ApprovalEventName(request.ApprovalId), decision, context.CancellationToken).ConfigureAwait(false);
         return new SubmitApprovalResponse
@@ -125,7 +145,7 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
     {
         if (request.RunId.Length > 0 && !RunIdPattern().IsMatch(request.RunId))
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"run_id \"{request.RunId}\" must be 1-64 letters, digits, '-' or '_'.");
+            throw BadRequestStatus.Create("run_id", $"run_id \"{Shorten(request.RunId)}\" must be 1-64 letters, digits, '-' or '_'.");
         }
 
         switch (request.InputCase)
@@ -133,15 +153,17 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
             case StartRunRequest.InputOneofCase.Goal when !string.IsNullOrWhiteSpace(request.Goal):
                 return new RunInput("", request.Goal.Trim(), null);
             case StartRunRequest.InputOneofCase.Plan:
-                var errors = new PlanValidator(options.Value.KnownRoles).Validate(request.Plan);
-                if (errors.Count > 0)
+                var violations = new PlanValidator(options.Value.KnownRoles).FindViolations(request.Plan);
+                if (violations.Count > 0)
                 {
-                    throw new RpcException(StatusCode.InvalidArgument, "Invalid plan: " + string.Join("; ", errors));
+                    throw BadRequestStatus.Create(
+                        "Invalid plan: " + string.Join("; ", violations),
+                        violations.Select(v => ("plan." + v.Field, v.Description)));
                 }
 
                 return new RunInput("", "", PlanJson.FromProto(request.Plan));
             default:
-                throw new RpcException(StatusCode.InvalidArgument, "StartRunRequest needs a goal (non-empty text) or a plan.");
+                throw BadRequestStatus.Create("goal", "StartRunRequest needs a goal (non-empty text) or a plan.");
         }
     }
 
@@ -149,11 +171,19 @@ public sealed partial class OrchestratorService(MeshChannels mesh, WorkflowClien
     {
         if (string.IsNullOrEmpty(runId))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "run_id is required.");
+            throw BadRequestStatus.Create("run_id", "run_id is required.");
         }
 
-        return await mesh.State.GetRunAsync(new GetRunRecordRequest { RunId = runId }, context.ToDownstreamOptions()).ConfigureAwait(false);
+        if (!RunIdPattern().IsMatch(runId))
+        {
+            throw BadRequestStatus.Create("run_id", $"run_id \"{Shorten(runId)}\" is not a run id: run ids are 1-64 letters, digits, '-' or '_'.");
+        }
+
+        return await state.GetRunAsync(new GetRunRecordRequest { RunId = runId }, cancellationToken: context.CancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>At most 80 characters of <paramref name="text"/>, so an error never echoes a huge input.</summary>
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 
     /// <summary>A run id that sorts by creation time: <c>run_yyyyMMddHHmmss_xxxxxxxx</c>.</summary>
     private string NewRunId()

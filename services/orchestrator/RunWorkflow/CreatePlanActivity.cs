@@ -1,18 +1,17 @@
-using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
+using Grpc.Core;
 using AgentMesh.Planning;
 using AgentMesh.Workflow;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 
 /// <summary>Asks the Planner for a plan (streaming its progress into the run's events) and records the plan.</summary>
-public sealed class CreatePlanActivity(MeshChannels mesh, RunEventWriter events) : WorkflowActivity<RunInput, PlanOutcome>
+public sealed class CreatePlanActivity(Planner.PlannerClient planner, RunEventWriter events) : WorkflowActivity<RunInput, PlanOutcome>
 {
     public override async Task<PlanOutcome> RunAsync(WorkflowActivityContext context, RunInput input)
     {
         var token = context.CancellationToken;
-        using var call = mesh.Planner.CreatePlan(new CreatePlanRequest { RunId = input.RunId, Goal = input.Goal }, new(CancellationToken: token));
+        using var call = planner.CreatePlan(new CreatePlanRequest { RunId = input.RunId, Goal = input.Goal }, cancellationToken: token);
         await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
         {
             switch (message.KindCase)
@@ -29,6 +28,6 @@ public sealed class CreatePlanActivity(MeshChannels mesh, RunEventWriter events)
             }
         }
 
-        throw new RpcException(StatusCode.Internal, "The Planner ended CreatePlan without a plan.");
+        throw new RpcException(new Status(StatusCode.Internal, "The Planner ended CreatePlan without a plan."));
     }
 }

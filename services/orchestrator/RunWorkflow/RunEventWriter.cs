@@ -1,12 +1,12 @@
-using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 
 /// <summary>Appends events to a run's log in State (which assigns sequence numbers and times).</summary>
-public sealed class RunEventWriter(MeshChannels mesh)
+public sealed class RunEventWriter(State.StateClient state)
 {
+    /// <summary>Appends <paramref name="runEvent"/>; throws <see cref="Grpc.Core.RpcException"/> when State refuses it.</summary>
     public async Task AppendAsync(string runId, RunEvent runEvent, CancellationToken cancellationToken = default)
-        => await mesh.State.AppendRunEventsAsync(
-            new AppendRunEventsRequest { RunId = runId, Events = { runEvent } }, new(CancellationToken: cancellationToken)).ConfigureAwait(false);
+        => await state.AppendRunEventsAsync(
+            new AppendRunEventsRequest { RunId = runId, Events = { runEvent } }, cancellationToken: cancellationToken).ConfigureAwait(false);
 }

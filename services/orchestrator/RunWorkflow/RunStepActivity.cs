@@ -1,6 +1,5 @@
-using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
+using Grpc.Core;
 using AgentMesh.Workflow;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
@@ -9,7 +8,7 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// Runs one step on the Agents service (a gRPC stream), copying its progress into the run's
 /// events. Ends with the step's output, or with the approvals it waits for.
 /// </summary>
-public sealed class RunStepActivity(MeshChannels mesh, RunEventWriter events) : WorkflowActivity<StepInput, StepOutcome>
+public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter events) : WorkflowActivity<StepInput, StepOutcome>
 {
     public override async Task<StepOutcome> RunAsync(WorkflowActivityContext context, StepInput input)
     {
@@ -20,7 +19,7 @@ public sealed class RunStepActivity(MeshChannels mesh, RunEventWriter events) : 
             StepStarted = new StepStarted { StepId = step.Id, AgentRole = step.Role, Attempt = input.Attempt },
         }, token).ConfigureAwait(false);
 
-        using var call = mesh.Agents.RunStep(ToRequest(input), new(CancellationToken: token));
+        using var call = agents.RunStep(ToRequest(input), cancellationToken: token);
         try
         {
             await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))

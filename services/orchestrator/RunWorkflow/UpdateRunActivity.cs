@@ -1,6 +1,6 @@
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
+using Grpc.Core;
 using AgentMesh.Planning;
 using AgentMesh.Workflow;
 using Google.Protobuf.WellKnownTypes;
@@ -12,14 +12,14 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// same State transaction (optimistic concurrency, retried on conflict). Idempotent: re-run after
 /// a crash, it finds the change applied and writes no event twice. A terminal run is never changed.
 /// </summary>
-public sealed class UpdateRunActivity(MeshChannels mesh) : WorkflowActivity<RunUpdate, bool>
+public sealed class UpdateRunActivity(State.StateClient state) : WorkflowActivity<RunUpdate, bool>
 {
     public override async Task<bool> RunAsync(WorkflowActivityContext context, RunUpdate update)
     {
         var token = context.CancellationToken;
         for (var attempt = 0; ; attempt++)
         {
-            var record = await mesh.State.GetRunAsync(new GetRunRecordRequest { RunId = update.RunId }, new(CancellationToken: token)).ConfigureAwait(false);
+            var record = await state.GetRunAsync(new GetRunRecordRequest { RunId = update.RunId }, cancellationToken: token).ConfigureAwait(false);
             var run = record.Run;
             if (RunStatuses.IsTerminal(run.Status))
             {
@@ -29,7 +29,7 @@ public sealed class UpdateRunActivity(MeshChannels mesh) : WorkflowActivity<RunU
             var newEvents = Apply(run, update);
             try
             {
-                await mesh.State.SaveRunAsync(new SaveRunRequest { Run = run, Etag = record.Etag, Events = { newEvents } }, new(CancellationToken: token)).ConfigureAwait(false);
+                await state.SaveRunAsync(new SaveRunRequest { Run = run, Etag = record.Etag, Events = { newEvents } }, cancellationToken: token).ConfigureAwait(false);
                 return true;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Aborted && attempt < 20)

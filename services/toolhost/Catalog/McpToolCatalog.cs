@@ -49,6 +49,27 @@ public sealed class McpToolCatalog : IAsyncDisposable
         => Task.WhenAll(_connections.Values.Select(c => TryListAsync(c, cancellationToken)));
 
     /// <summary>
+    /// Connects every enabled server that is not connected (reusing live sessions) and returns the
+    /// ones that cannot be reached, each with the reason; empty when all are connected.
+    /// </summary>
+    public async Task<IReadOnlyList<ToolServerUnavailableException>> FindUnavailableServersAsync(CancellationToken cancellationToken = default)
+    {
+        var failures = await Task.WhenAll(_connections.Values.Select(async c =>
+        {
+            try
+            {
+                await c.GetClientAsync(cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            catch (ToolServerUnavailableException e)
+            {
+                return e;
+            }
+        })).ConfigureAwait(false);
+        return failures.OfType<ToolServerUnavailableException>().ToList();
+    }
+
+    /// <summary>
     /// The tools of <paramref name="server"/>, or of every enabled server when null/empty (in config
     /// order; a server that cannot be reached is skipped with a logged warning). Lists are fetched
     /// from the servers now (all pages). Throws <see cref="ToolNotFoundException"/> for an unknown

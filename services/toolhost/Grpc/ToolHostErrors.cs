@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AgentMesh.Grpc;
+using Grpc.Core;
 using AgentMesh.Services.ToolHost.Catalog;
 
 namespace AgentMesh.Services.ToolHost.Grpc;
@@ -11,11 +11,11 @@ internal static class ToolHostErrors
     public static RpcException? ToRpcException(Exception error) => error switch
     {
         RpcException rpc => rpc,
-        ToolNotFoundException e => new RpcException(StatusCode.NotFound, e.Message + (e.Tool is null ? "" : "; call ListTools for the available tools")),
-        ToolTimeoutException e => new RpcException(StatusCode.DeadlineExceeded, e.Message + "; pass a longer CallToolRequest.timeout or raise agentmesh.toolTimeoutSeconds"),
-        ToolServerUnavailableException e => new RpcException(StatusCode.Unavailable, e.Message),
-        JsonException e => new RpcException(StatusCode.InvalidArgument, $"arguments_json is not valid JSON: {e.Message}"),
-        ArgumentException e => new RpcException(StatusCode.InvalidArgument, e.Message),
+        ToolNotFoundException e => new RpcException(new Status(StatusCode.NotFound, e.Message + (e.Tool is null ? "" : "; call ListTools for the available tools"))),
+        ToolTimeoutException e => new RpcException(new Status(StatusCode.DeadlineExceeded, e.Message + "; pass a longer CallToolRequest.timeout or raise agentmesh.toolTimeoutSeconds")),
+        ToolServerUnavailableException e => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
+        JsonException e => new RpcException(new Status(StatusCode.InvalidArgument, $"arguments_json is not valid JSON: {e.Message}")),
+        ArgumentException e => new RpcException(new Status(StatusCode.InvalidArgument, e.Message)),
         _ => null,
     };
 }

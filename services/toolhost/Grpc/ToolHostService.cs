@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
+using Grpc.Core;
 using AgentMesh.Services.ToolHost.Catalog;
 using Microsoft.Extensions.Logging;
+using ToolHostContract = AgentMesh.Contracts.V1.ToolHost;
 
 namespace AgentMesh.Services.ToolHost.Grpc;
 
@@ -13,10 +14,10 @@ namespace AgentMesh.Services.ToolHost.Grpc;
 /// cannot be reached; INVALID_ARGUMENT empty names, arguments_json not a JSON object, a
 /// non-positive timeout. Tool errors are results with is_error = true, not statuses.
 /// </summary>
-public sealed class ToolHostService(McpToolCatalog catalog, ILogger<ToolHostService> logger)
+public sealed class ToolHostService(McpToolCatalog catalog, ILogger<ToolHostService> logger) : ToolHostContract.ToolHostBase
 {
     /// <summary>Unary: the tools of one server (request.server) or all servers (empty).</summary>
-    public async Task<ListToolsResponse> ListTools(ListToolsRequest request, ServerCallContext context)
+    public override async Task<ListToolsResponse> ListTools(ListToolsRequest request, ServerCallContext context)
     {
         try
         {
@@ -32,18 +33,18 @@ public sealed class ToolHostService(McpToolCatalog catalog, ILogger<ToolHostServ
     }
 
     /// <summary>Server streaming: progress messages as the server sends them, then exactly one result.</summary>
-    public async Task CallTool(CallToolRequest request, IServerStreamWriter<CallToolResponse> responseStream, ServerCallContext context)
+    public override async Task CallTool(CallToolRequest request, IServerStreamWriter<CallToolResponse> responseStream, ServerCallContext context)
     {
         var arguments = ParseArguments(request.ArgumentsJson);
         var timeout = request.Timeout?.ToTimeSpan();
         if (timeout is { } t && t <= TimeSpan.Zero)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"timeout must be positive, got {t.TotalSeconds} s; leave it unset for the configured default");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"timeout must be positive, got {t.TotalSeconds} s; leave it unset for the configured default"));
         }
 
         if (request.Server.Length == 0 || request.Tool.Length == 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "server and tool must both be set (see ListTools)");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "server and tool must both be set (see ListTools)"));
         }
 
         var progress = Channel.CreateUnbounded<ToolProgressInfo>(new UnboundedChannelOptions { SingleReader = true });
@@ -92,12 +93,12 @@ public sealed class ToolHostService(McpToolCatalog catalog, ILogger<ToolHostServ
         }
         catch (JsonException e)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"arguments_json is not valid JSON ({e.Message}); send a JSON object such as {{\"path\":\"/tmp/a.txt\"}}");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"arguments_json is not valid JSON ({e.Message}); send a JSON object such as {{\"path\":\"/tmp/a.txt\"}}"));
         }
 
         return parsed.ValueKind == JsonValueKind.Object
             ? parsed
-            : throw new RpcException(StatusCode.InvalidArgument, $"arguments_json must be a JSON object, got {parsed.ValueKind}; send {{}} for no arguments");
+            : throw new RpcException(new Status(StatusCode.InvalidArgument, $"arguments_json must be a JSON object, got {parsed.ValueKind}; send {{}} for no arguments"));
     }
 
     private static async Task PumpProgressAsync(ChannelReader<ToolProgressInfo> reader, IServerStreamWriter<CallToolResponse> stream, CancellationToken cancellationToken)

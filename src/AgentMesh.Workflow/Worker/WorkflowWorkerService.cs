@@ -9,6 +9,8 @@ namespace AgentMesh.Workflow.Worker;
 /// The workflow worker: one loop that runs orchestration episodes one at a time, one loop that
 /// runs up to <see cref="WorkflowRuntimeOptions.MaxConcurrentActivities"/> activities. Starts and
 /// stops with the host; on stop, running activities are canceled and abandoned (they re-run later).
+/// Work is dispatched only once the host has started (its server listens), because activities call
+/// the mesh's services, which may be served by this same host.
 /// </summary>
 internal sealed class WorkflowWorkerService : IHostedService, IAsyncDisposable
 {
@@ -22,8 +24,11 @@ internal sealed class WorkflowWorkerService : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
 
-    public WorkflowWorkerService(ITaskHubBackend backend, WorkflowRuntimeOptions options, IServiceProvider services, ILoggerFactory loggerFactory)
+    private readonly IHostApplicationLifetime? _lifetime;
+
+    public WorkflowWorkerService(ITaskHubBackend backend, WorkflowRuntimeOptions options, IServiceProvider services, ILoggerFactory loggerFactory, IHostApplicationLifetime? lifetime)
     {
+        _lifetime = lifetime;
         _backend = backend;
         _options = options;
         var registry = new WorkflowRegistry(options);
@@ -36,10 +41,13 @@ internal sealed class WorkflowWorkerService : IHostedService, IAsyncDisposable
     {
         await _backend.InitializeAsync(cancellationToken).ConfigureAwait(false);
         _backend.WorkAvailable += OnWorkAvailable;
-        _loops.Add(Task.Run(() => OrchestrationLoopAsync(_stopping.Token), CancellationToken.None));
-        _loops.Add(Task.Run(() => ActivityLoopAsync(_stopping.Token), CancellationToken.None));
+        _loops.Add(Task.Run(() => AfterHostStartedAsync(OrchestrationLoopAsync, _stopping.Token), CancellationToken.None));
+        _loops.Add(Task.Run(() => AfterHostStartedAsync(ActivityLoopAsync, _stopping.Token), CancellationToken.None));
         WorkerLog.Started(_logger, _options.SqliteDatabasePath!, _options.MaxConcurrentActivities);
     }
+
+    /// <summary>True from start until stop while both loops run (none has ended by a fault).</summary>
+    public bool IsRunning => _loops.Count == 2 && !_stopping.IsCancellationRequested && _loops.All(l => !l.IsCompleted);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -61,6 +69,21 @@ internal sealed class WorkflowWorkerService : IHostedService, IAsyncDisposable
         if (!_stopping.IsCancellationRequested)
             await _stopping.CancelAsync().ConfigureAwait(false);
         _backend.WorkAvailable -= OnWorkAvailable;
+    }
+
+    private async Task AfterHostStartedAsync(Func<CancellationToken, Task> loop, CancellationToken stopping)
+    {
+        if (_lifetime is not null && !_lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (_lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            using (stopping.Register(() => started.TrySetResult()))
+            {
+                await started.Task.ConfigureAwait(false);
+            }
+        }
+
+        await loop(stopping).ConfigureAwait(false);
     }
 
     private void OnWorkAvailable()

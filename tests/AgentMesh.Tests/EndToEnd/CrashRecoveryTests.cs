@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc.Client;
+using Grpc.Net.Client;
+using OrchestratorContract = AgentMesh.Contracts.V1.Orchestrator;
 
 namespace AgentMesh.Tests.EndToEnd;
 
@@ -22,7 +23,7 @@ public sealed class CrashRecoveryTests
         using (var host = await HostProcess.StartAsync(scenario.UpArguments(port)))
         {
             using var channel = GrpcChannel.ForAddress(host.Address);
-            var client = new OrchestratorClient(channel);
+            var client = new OrchestratorContract.OrchestratorClient(channel);
             runId = (await client.StartRunAsync(new StartRunRequest { Goal = ExampleScenario.Goal })).RunId;
             before = await RunObserver.WatchAsync(client, runId, stopWhen: e => e.StepStarted is { StepId: "write" });
             await Task.Delay(1000);
@@ -35,7 +36,7 @@ public sealed class CrashRecoveryTests
         using (var host = await HostProcess.StartAsync(scenario.UpArguments(port)))
         {
             using var channel = GrpcChannel.ForAddress(host.Address);
-            var client = new OrchestratorClient(channel);
+            var client = new OrchestratorContract.OrchestratorClient(channel);
             var all = await RunObserver.WatchAsync(client, runId, decide: _ => true);
 
             Assert.Equal(RunStatus.Completed, RunObserver.FinalStatus(all));
@@ -63,7 +64,7 @@ public sealed class CrashRecoveryTests
         using (var host = await HostProcess.StartAsync(scenario.UpArguments(port)))
         {
             using var channel = GrpcChannel.ForAddress(host.Address);
-            var client = new OrchestratorClient(channel);
+            var client = new OrchestratorContract.OrchestratorClient(channel);
             runId = (await client.StartRunAsync(new StartRunRequest { Goal = ExampleScenario.Goal })).RunId;
             var events = await RunObserver.WatchAsync(client, runId, stopWhen: e => e.StatusChanged is { Status: RunStatus.AwaitingApproval });
             approval = Assert.Single(events, e => e.ApprovalRequested is not null).ApprovalRequested;
@@ -73,7 +74,7 @@ public sealed class CrashRecoveryTests
         using (var host = await HostProcess.StartAsync(scenario.UpArguments(port)))
         {
             using var channel = GrpcChannel.ForAddress(host.Address);
-            var client = new OrchestratorClient(channel);
+            var client = new OrchestratorContract.OrchestratorClient(channel);
             var paused = await client.GetRunAsync(new GetRunRequest { RunId = runId });
             Assert.Equal(RunStatus.AwaitingApproval, paused.Status);
             Assert.Equal(approval.ApprovalId, Assert.Single(paused.PendingApprovals).ApprovalId);

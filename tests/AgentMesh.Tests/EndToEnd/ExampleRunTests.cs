@@ -1,8 +1,11 @@
 using AgentMesh.Cli.Hosting;
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
-using AgentMesh.Grpc.Client;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
+using OrchestratorContract = AgentMesh.Contracts.V1.Orchestrator;
+using StateContract = AgentMesh.Contracts.V1.State;
 
 namespace AgentMesh.Tests.EndToEnd;
 
@@ -18,7 +21,7 @@ public sealed class ExampleRunTests
         using var scenario = new ExampleScenario();
         await using var host = await MeshHost.StartAsync(scenario.HostOptions());
         using var channel = GrpcChannel.ForAddress(host.Address);
-        var client = new OrchestratorClient(channel);
+        var client = new OrchestratorContract.OrchestratorClient(channel);
 
         var runId = (await client.StartRunAsync(new StartRunRequest { Goal = ExampleScenario.Goal })).RunId;
         var events = await RunObserver.WatchAsync(client, runId, decide: _ => true);
@@ -62,7 +65,7 @@ public sealed class ExampleRunTests
         using var scenario = new ExampleScenario();
         await using var host = await MeshHost.StartAsync(scenario.HostOptions());
         using var channel = GrpcChannel.ForAddress(host.Address);
-        var client = new OrchestratorClient(channel);
+        var client = new OrchestratorContract.OrchestratorClient(channel);
 
         var runId = (await client.StartRunAsync(new StartRunRequest { Goal = ExampleScenario.Goal })).RunId;
         var events = await RunObserver.WatchAsync(client, runId, decide: _ => false);
@@ -76,7 +79,7 @@ public sealed class ExampleRunTests
         Assert.DoesNotContain(events, e => e.ToolCallStarted is { Tool: "write_file" });
 
         // The writer's checkpoint holds the denial as the tool result its next model turn saw.
-        var checkpoint = await new StateClient(channel).GetCheckpointAsync(new GetCheckpointRequest { Key = $"{runId}/write" });
+        var checkpoint = await new StateContract.StateClient(channel).GetCheckpointAsync(new GetCheckpointRequest { Key = $"{runId}/write" });
         Assert.True(checkpoint.Found);
         Assert.Contains("denied this call", checkpoint.Data.ToStringUtf8(), StringComparison.Ordinal);
     }
@@ -87,7 +90,7 @@ public sealed class ExampleRunTests
         using var scenario = new ExampleScenario();
         await using var host = await MeshHost.StartAsync(scenario.HostOptions());
         using var channel = GrpcChannel.ForAddress(host.Address);
-        var client = new OrchestratorClient(channel);
+        var client = new OrchestratorContract.OrchestratorClient(channel);
         var plan = new Plan
         {
             Steps =
@@ -97,13 +100,16 @@ public sealed class ExampleRunTests
             },
         };
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.StartRunAsync(new StartRunRequest { Plan = plan }));
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.StartRunAsync(new StartRunRequest { Plan = plan }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Equal("Invalid plan: steps[1] (id \"b\"): unknown role \"poet\"; known roles: analyst, researcher, reviewer, writer", error.Status.Detail);
+        Assert.Equal("Invalid plan: steps[1].agent_role: unknown role \"poet\"; known roles: analyst, researcher, reviewer, writer", error.Status.Detail);
+        var violation = Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations);
+        Assert.Equal(("plan.steps[1].agent_role", "unknown role \"poet\"; known roles: analyst, researcher, reviewer, writer"), (violation.Field, violation.Description));
 
-        var empty = await Assert.ThrowsAsync<RpcException>(() => client.StartRunAsync(new StartRunRequest()));
+        var empty = await Assert.ThrowsAsync<RpcException>(() => client.StartRunAsync(new StartRunRequest()).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, empty.StatusCode);
-        var missing = await Assert.ThrowsAsync<RpcException>(() => client.GetRunAsync(new GetRunRequest { RunId = "nope" }));
+        Assert.Equal("goal", Assert.Single(empty.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
+        var missing = await Assert.ThrowsAsync<RpcException>(() => client.GetRunAsync(new GetRunRequest { RunId = "nope" }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
     }
 
@@ -113,7 +119,7 @@ public sealed class ExampleRunTests
         using var scenario = new ExampleScenario();
         await using var host = await MeshHost.StartAsync(scenario.HostOptions());
         using var channel = GrpcChannel.ForAddress(host.Address);
-        var client = new OrchestratorClient(channel);
+        var client = new OrchestratorContract.OrchestratorClient(channel);
         var plan = new Plan { Steps = { new PlanStep { Id = "research", AgentRole = "researcher", Instruction = "Read the README." } } };
 
         var runId = (await client.StartRunAsync(new StartRunRequest { Plan = plan, RunId = "explicit-1" })).RunId;
@@ -123,7 +129,7 @@ public sealed class ExampleRunTests
         Assert.Equal(RunStatus.Completed, RunObserver.FinalStatus(events));
         Assert.DoesNotContain(events, e => e.ModelTurn is { AgentRole: "planner" });
         Assert.DoesNotContain(events, e => e.StatusChanged is { Status: RunStatus.Planning });
-        var duplicate = await Assert.ThrowsAsync<RpcException>(() => client.StartRunAsync(new StartRunRequest { Plan = plan, RunId = "explicit-1" }));
+        var duplicate = await Assert.ThrowsAsync<RpcException>(() => client.StartRunAsync(new StartRunRequest { Plan = plan, RunId = "explicit-1" }).ResponseAsync);
         Assert.Equal(StatusCode.AlreadyExists, duplicate.StatusCode);
 
         var listed = await client.ListRunsAsync(new ListRunsRequest { Statuses = { RunStatus.Completed } });

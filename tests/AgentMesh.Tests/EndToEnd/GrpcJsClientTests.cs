@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using AgentMesh.Cli.Hosting;
 
@@ -14,18 +13,11 @@ public sealed class GrpcJsClientTests
         await using var host = await MeshHost.StartAsync(scenario.HostOptions());
         var address = new Uri(host.Address).Authority;
 
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
-        start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tests", "AgentMesh.Tests", "EndToEnd", "peers", "watch-run.js"));
-        start.ArgumentList.Add(address);
-        start.ArgumentList.Add(ExampleScenario.Goal);
-        start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "protos"));
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        Assert.True(node.ExitCode == 0, await stderr);
+        var (exitCode, stdout, stderr) = await PeerRun.RunAsync("node", [
+            Path.Combine(RepoPaths.Root, "tests", "AgentMesh.Tests", "EndToEnd", "peers", "watch-run.js"), address, ExampleScenario.Goal, Path.Combine(RepoPaths.Root, "protos")]);
+        Assert.True(exitCode == 0, stderr);
 
-        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         var events = lines.Where(l => !l.TryGetProperty("final", out _)).ToList();
         var final = lines.Single(l => l.TryGetProperty("final", out _)).GetProperty("final");
 

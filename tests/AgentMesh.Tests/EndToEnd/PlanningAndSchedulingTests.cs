@@ -1,7 +1,9 @@
 using AgentMesh.Cli.Hosting;
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc.Client;
+using Grpc.Net.Client;
+using OrchestratorContract = AgentMesh.Contracts.V1.Orchestrator;
+using StateContract = AgentMesh.Contracts.V1.State;
 
 namespace AgentMesh.Tests.EndToEnd;
 
@@ -55,7 +57,7 @@ public sealed class PlanningAndSchedulingTests
             Cassettes.Answer("analyst", "join", 1, "both compared"));
         var (status, events, run) = await RunGoalAsync(cassette, async (channel, runId) =>
         {
-            var checkpoint = await new StateClient(channel).GetCheckpointAsync(new GetCheckpointRequest { Key = $"{runId}/join" });
+            var checkpoint = await new StateContract.StateClient(channel).GetCheckpointAsync(new GetCheckpointRequest { Key = $"{runId}/join" });
             var text = checkpoint.Data.ToStringUtf8();
             Assert.Contains("LEFT-FACTS", text, StringComparison.Ordinal);
             Assert.Contains("RIGHT-FACTS", text, StringComparison.Ordinal);
@@ -93,7 +95,7 @@ public sealed class PlanningAndSchedulingTests
 
         await using var host = await MeshHost.StartAsync(options);
         using var channel = GrpcChannel.ForAddress(host.Address);
-        var client = new OrchestratorClient(channel);
+        var client = new OrchestratorContract.OrchestratorClient(channel);
         var runId = (await client.StartRunAsync(new StartRunRequest { Goal = "a goal" })).RunId;
         var events = await RunObserver.WatchAsync(client, runId);
         if (inspect is not null)

@@ -1,6 +1,7 @@
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
+using Grpc.Core;
+using OrchestratorContract = AgentMesh.Contracts.V1.Orchestrator;
 
 namespace AgentMesh.Tests.EndToEnd;
 
@@ -8,11 +9,11 @@ namespace AgentMesh.Tests.EndToEnd;
 internal static class RunObserver
 {
     public static async Task<List<RunEvent>> WatchAsync(
-        OrchestratorClient client, string runId, Func<ApprovalRequest, bool?>? decide = null, long afterSequence = 0, Func<RunEvent, bool>? stopWhen = null)
+        OrchestratorContract.OrchestratorClient client, string runId, Func<ApprovalRequest, bool?>? decide = null, long afterSequence = 0, Func<RunEvent, bool>? stopWhen = null)
     {
         var events = new List<RunEvent>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        using var call = client.WatchRun(new WatchRunRequest { RunId = runId, AfterSequence = afterSequence }, new(CancellationToken: timeout.Token));
+        using var call = client.WatchRun(new WatchRunRequest { RunId = runId, AfterSequence = afterSequence }, cancellationToken: timeout.Token);
         await foreach (var e in call.ResponseStream.ReadAllAsync(timeout.Token))
         {
             events.Add(e);

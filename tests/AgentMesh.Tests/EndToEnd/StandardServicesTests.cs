@@ -1,18 +1,18 @@
 using AgentMesh.Cli.Hosting;
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
-using AgentMesh.Grpc.Client;
-using AgentMesh.Tests.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Xunit;
+using OrchestratorContract = AgentMesh.Contracts.V1.Orchestrator;
 
 namespace AgentMesh.Tests.EndToEnd;
 
 /// <summary>
-/// Health and reflection on the all-in-one host, checked by real peers: the npm reflection client
-/// (v1 and v1alpha) calls the Orchestrator with descriptors it got by reflection only; grpc-js
+/// Health, reflection and shutdown of the all-in-one host, checked by real peers: the npm reflection
+/// client (v1 and v1alpha) calls the Orchestrator with descriptors it got by reflection only; grpc-js
 /// health sees every service SERVING, then NOT_SERVING when the host stops (in process and as
-/// `agentmesh up` receiving SIGTERM).
+/// `agentmesh up` receiving SIGTERM); an open WatchRun ends with a status when the host stops.
 /// </summary>
 public sealed class StandardServicesTests
 {
@@ -50,12 +50,12 @@ public sealed class StandardServicesTests
         var first = (await peer.ReadJsonAsync()).GetProperty("watch");
 
         var stop = host.DisposeAsync().AsTask();
-        var afterStop = (await peer.ReadJsonAsync()).GetProperty("watch");
-        var end = (await peer.ReadJsonAsync()).GetProperty("end");
-        await stop.WaitAsync(EchoMethods.WaitLimit);
+        var afterStop = await ReadWatchToEndAsync(peer);
+        await stop.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("SERVING", check.GetProperty("status").GetString());
-        Assert.Equal(("SERVING", "NOT_SERVING", "OK"), (first.GetString(), afterStop.GetString(), end.GetString()));
+        Assert.Equal("SERVING", first.GetString());
+        Assert.Equal(["NOT_SERVING", "end OK"], afterStop);
     }
 
     [Fact]
@@ -69,40 +69,70 @@ public sealed class StandardServicesTests
         var first = (await peer.ReadJsonAsync()).GetProperty("watch");
 
         up.Terminate();
-        var afterStop = (await peer.ReadJsonAsync()).GetProperty("watch");
-        var end = (await peer.ReadJsonAsync()).GetProperty("end");
+        var afterStop = await ReadWatchToEndAsync(peer);
 
         Assert.Equal("SERVING", check.GetProperty("status").GetString());
-        Assert.Equal(("SERVING", "NOT_SERVING", "OK"), (first.GetString(), afterStop.GetString(), end.GetString()));
+        Assert.Equal("SERVING", first.GetString());
+        Assert.Equal(["NOT_SERVING", "end OK"], afterStop);
         Assert.Equal(0, await up.ExitCodeAsync());
     }
 
     [Fact]
-    public async Task On_SIGTERM_agentmesh_up_drains_an_open_WatchRun_until_the_drain_bound_then_exits_0()
+    public async Task On_SIGTERM_agentmesh_up_ends_an_open_WatchRun_with_UNAVAILABLE_and_the_sequence_to_resume_from()
     {
         using var scenario = new ExampleScenario();
-        var drain = new Dictionary<string, string> { ["Grpc__ShutdownDrainTimeout"] = "00:00:04" };
-        using var up = await HostProcess.StartAsync(scenario.UpArguments(HostProcess.FreePort()), drain);
+        using var up = await HostProcess.StartAsync(scenario.UpArguments(HostProcess.FreePort()));
         using var channel = GrpcChannel.ForAddress(up.Address);
-        var client = new OrchestratorClient(channel);
+        var client = new OrchestratorContract.OrchestratorClient(channel);
         var runId = (await client.StartRunAsync(new StartRunRequest { Goal = ExampleScenario.Goal })).RunId;
         using var watch = client.WatchRun(new WatchRunRequest { RunId = runId });
-        while (await watch.ResponseStream.MoveNext().WaitAsync(TimeSpan.FromSeconds(120))
-            && watch.ResponseStream.Current.StatusChanged is not { Status: RunStatus.AwaitingApproval })
+        long last = 0;
+        while (await watch.ResponseStream.MoveNext().WaitAsync(TimeSpan.FromSeconds(120)))
         {
+            last = watch.ResponseStream.Current.Sequence;
+            if (watch.ResponseStream.Current.StatusChanged is { Status: RunStatus.AwaitingApproval })
+            {
+                break;
+            }
         }
 
-        // The run waits for an approval, so the watch stays open through the drain.
+        // The run waits for an approval, so the watch stays open until shutdown ends it.
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
         up.Terminate();
         var ended = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            while (await watch.ResponseStream.MoveNext().WaitAsync(TimeSpan.FromSeconds(60)))
+            while (await watch.ResponseStream.MoveNext().WaitAsync(TimeSpan.FromSeconds(30)))
             {
             }
         });
 
         Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
-        Assert.Contains("shutdown drain timeout", ended.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains($"after_sequence = {last}", ended.Status.Detail, StringComparison.Ordinal);
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"the watch ended {stopping.Elapsed} after SIGTERM; the shutdown timeout is 10 s");
         Assert.Equal(0, await up.ExitCodeAsync());
+    }
+
+    /// <summary>
+    /// The Watch statuses the peer prints until the call ends, each change once (the periodic health
+    /// publisher may repeat SERVING), then <c>end CODE</c>.
+    /// </summary>
+    private static async Task<List<string>> ReadWatchToEndAsync(NodePeer peer)
+    {
+        var seen = new List<string>();
+        while (true)
+        {
+            var line = await peer.ReadJsonAsync();
+            if (line.TryGetProperty("end", out var end))
+            {
+                seen.Add("end " + end.GetString());
+                return seen;
+            }
+
+            var status = line.GetProperty("watch").GetString()!;
+            if (status != "SERVING" || seen.Count > 0)
+            {
+                seen.Add(status);
+            }
+        }
     }
 }

@@ -22,15 +22,23 @@ public sealed class PlanValidatorTests
     }
 
     [Fact]
-    public void Every_problem_is_reported_with_its_step()
+    public void Every_problem_is_reported_with_its_field()
     {
         var plan = new Plan { Steps = { Step("a", "poet"), Step("a"), Step("bad id!"), Step("c", "writer", "missing", "c") } };
         var errors = Validator.Validate(plan);
-        Assert.Contains("steps[0] (id \"a\"): unknown role \"poet\"; known roles: researcher, writer", errors);
-        Assert.Contains("steps[1] (id \"a\"): duplicate step id", errors);
-        Assert.Contains(errors, e => e.StartsWith("steps[2] (id \"bad id!\"): id must be", StringComparison.Ordinal));
-        Assert.Contains("steps[3] (id \"c\"): depends on unknown step \"missing\"", errors);
-        Assert.Contains("steps[3] (id \"c\"): depends on itself", errors);
+        Assert.Contains("steps[0].agent_role: unknown role \"poet\"; known roles: researcher, writer", errors);
+        Assert.Contains("steps[1].id: duplicate step id \"a\"", errors);
+        Assert.Contains(errors, e => e.StartsWith("steps[2].id: id \"bad id!\" must be", StringComparison.Ordinal));
+        Assert.Contains("steps[3].depends_on[0]: step \"c\" depends on unknown step \"missing\"", errors);
+        Assert.Contains("steps[3].depends_on[1]: step \"c\" depends on itself", errors);
+    }
+
+    [Fact]
+    public void Violations_name_the_proto_field_they_concern()
+    {
+        var plan = new Plan { Steps = { Step("a"), new PlanStep { Id = "b", AgentRole = "writer", Instruction = " ", DependsOn = { "a", "zz" } } } };
+        var violations = Validator.FindViolations(plan);
+        Assert.Equal(["steps[1].instruction", "steps[1].depends_on[1]"], violations.Select(v => v.Field));
     }
 
     [Fact]
@@ -38,12 +46,12 @@ public sealed class PlanValidatorTests
     {
         var plan = new Plan { Steps = { Step("a", "researcher", "c"), Step("b", "researcher", "a"), Step("c", "researcher", "b") } };
         var error = Assert.Single(Validator.Validate(plan));
-        Assert.Equal("dependencies form a cycle: a -> c -> b -> a", error);
+        Assert.Equal("steps: dependencies form a cycle: a -> c -> b -> a", error);
     }
 
     [Fact]
     public void An_empty_plan_is_invalid()
     {
-        Assert.Equal(["the plan has no steps"], Validator.Validate(new Plan()));
+        Assert.Equal(["steps: the plan has no steps"], Validator.Validate(new Plan()));
     }
 }

@@ -1,51 +1,49 @@
 using AgentMesh.Contracts.V1;
-using AgentMesh.Grpc;
 using AgentMesh.Services.ToolHost;
 using AgentMesh.Services.ToolHost.Catalog;
-using AgentMesh.Services.ToolHost.Grpc;
+using AgentMesh.Tests.Hosting;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
+using ToolHostContract = AgentMesh.Contracts.V1.ToolHost;
 
 namespace AgentMesh.Tests.ToolHost;
 
 /// <summary>
-/// The gRPC handlers invoked directly (the gRPC transport in src/AgentMesh.Grpc is not implemented
-/// yet), with a recording stream writer standing in for the HTTP/2 response stream; the MCP server
-/// behind them is the real probe server.
+/// agentmesh.v1.ToolHost over real gRPC on loopback (grpc-dotnet client and server), in front of the
+/// real probe MCP server (stdio).
 /// </summary>
 public sealed class ToolHostServiceTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
-    private McpToolCatalog _catalog = null!;
-    private ToolHostService _service = null!;
+    private TestGrpcHost _host = null!;
+    private ToolHostContract.ToolHostClient _client = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        _catalog = new McpToolCatalog(McpTestServers.WriteAndLoad(_dir.Path, new { mcpServers = new { probe = new { command = "node", args = new[] { McpTestServers.ProbeScript } } } }));
-        _service = new ToolHostService(_catalog, NullLogger<ToolHostService>.Instance);
-        return Task.CompletedTask;
+        var config = McpTestServers.WriteAndLoad(_dir.Path, new { mcpServers = new { probe = new { command = "node", args = new[] { McpTestServers.ProbeScript } } } });
+        _host = await TestGrpcHost.StartAsync(services => services.AddToolHost(o => o.Config = config), endpoints => endpoints.MapToolHost());
+        _client = new ToolHostContract.ToolHostClient(_host.Channel);
     }
 
     public async Task DisposeAsync()
     {
-        await _catalog.DisposeAsync();
+        await _host.DisposeAsync();
         _dir.Dispose();
     }
 
     private async Task<List<CallToolResponse>> Call(CallToolRequest request)
     {
-        var writer = new RecordingWriter();
-        await _service.CallTool(request, writer, new TestCallContext()).WaitAsync(McpTestServers.Timeout);
-        return writer.Messages;
+        using var call = _client.CallTool(request);
+        return await call.ResponseStream.ReadAllAsync().ToListAsync().AsTask().WaitAsync(McpTestServers.Timeout);
     }
 
     [Fact]
     public async Task ListTools_keeps_unset_annotations_unset()
     {
-        var response = await _service.ListTools(new ListToolsRequest(), new TestCallContext()).WaitAsync(McpTestServers.Timeout);
+        var response = await _client.ListToolsAsync(new ListToolsRequest()).ResponseAsync.WaitAsync(McpTestServers.Timeout);
         var sleep = response.Tools.Single(t => t.Name == "sleep");
         Assert.Equal("probe", sleep.Server);
         Assert.True(sleep.Annotations.HasReadOnlyHint);
@@ -121,50 +119,9 @@ public sealed class ToolHostServiceTests : IAsyncLifetime
         await using var provider = services.BuildServiceProvider();
         var catalog = provider.GetRequiredService<McpToolCatalog>();
         Assert.Equal(["probe"], catalog.Config.Servers.Select(s => s.Name));
-        Assert.NotNull(provider.GetRequiredService<ToolHostService>());
 
         await using var unset = new ServiceCollection().AddToolHost().BuildServiceProvider();
         var error = Assert.Throws<InvalidOperationException>(() => unset.GetRequiredService<McpToolCatalog>());
         Assert.Contains("ToolHostOptions.ConfigPath", error.Message);
-    }
-
-    private sealed class RecordingWriter : IServerStreamWriter<CallToolResponse>
-    {
-        private int _writing;
-
-        public List<CallToolResponse> Messages { get; } = [];
-
-        public WriteOptions? WriteOptions { get; set; }
-
-        public async Task WriteAsync(CallToolResponse message, CancellationToken cancellationToken = default)
-        {
-            Assert.Equal(0, Interlocked.Exchange(ref _writing, 1));
-            await Task.Yield();
-            Messages.Add(message);
-            Volatile.Write(ref _writing, 0);
-        }
-    }
-
-    private sealed class TestCallContext : ServerCallContext
-    {
-        public override string Method => "/agentmesh.v1.ToolHost/CallTool";
-
-        public override string Peer => "ipv4:127.0.0.1:1";
-
-        public override DateTime Deadline => DateTime.MaxValue;
-
-        public override CancellationToken CancellationToken => CancellationToken.None;
-
-        public override Metadata RequestHeaders { get; } = new();
-
-        public override Metadata ResponseTrailers { get; } = new();
-
-        public override string? ResponseCompressionEncoding { get; set; }
-
-        public override WriteOptions? WriteOptions { get; set; }
-
-        public override bool RequestMessageCompressed => false;
-
-        public override Task WriteResponseHeadersAsync(Metadata responseHeaders) => Task.CompletedTask;
     }
 }

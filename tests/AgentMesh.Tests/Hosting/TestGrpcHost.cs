@@ -1,0 +1,56 @@
+using System.Net;
+using AgentMesh.Hosting;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AgentMesh.Tests.Hosting;
+
+/// <summary>
+/// A real Kestrel gRPC server on a free loopback port (HTTP/2, h2c) with the services a test adds
+/// and maps, plus health and reflection; <see cref="Channel"/> is a grpc-dotnet channel to it.
+/// </summary>
+internal sealed class TestGrpcHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestGrpcHost(WebApplication app, string address)
+    {
+        _app = app;
+        Address = address;
+        Channel = GrpcChannel.ForAddress(address);
+    }
+
+    public string Address { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestGrpcHost> StartAsync(Action<IServiceCollection> add, Action<IEndpointRouteBuilder> map)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseMeshKestrel().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddMeshServer();
+        add(builder.Services);
+        var app = builder.Build();
+        map(app);
+        app.MapMeshServer();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestGrpcHost(app, address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
