@@ -40,7 +40,7 @@ public sealed class PlanAuthor(IChatClientProvider models, IOptions<PlannerOptio
             ChatResponse response;
             try
             {
-                response = await chat.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
+                response = await chat.GetStreamingResponseAsync(messages, chatOptions, cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (CassetteMissException e)
             {

@@ -132,7 +132,7 @@ public sealed class AgentLoop(
     {
         try
         {
-            return await chat.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
+            return await chat.GetStreamingResponseAsync(messages, chatOptions, cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (CassetteMissException e)
         {

@@ -71,7 +71,8 @@ public sealed class CassetteChatClient : IChatClient
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>The answer <see cref="GetResponseAsync"/> gives, as streamed updates (<see cref="ChatResponse.ToChatResponseUpdates"/>).</summary>
+    /// <exception cref="CassetteMissException">As for <see cref="GetResponseAsync"/>, thrown when enumeration starts.</exception>
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages,
         ChatOptions? options = null,

@@ -7,8 +7,9 @@ namespace AgentMesh.Models;
 /// Wraps a real client and appends every tagged exchange (role, step, turn from <see cref="ModelCallTags"/>;
 /// response text, tool calls, usage, model) to a cassette file, rewriting the file atomically (temp file +
 /// rename) after each exchange, so a real run becomes a cassette for <see cref="CassetteChatClient"/>.
-/// Variable values found in tool-call argument strings are written back as <c>${NAME}</c>. Calls without
-/// tags are passed through and not recorded. An existing cassette file is appended to.
+/// Variable values found in tool-call argument strings are written back as <c>${NAME}</c>. A streamed response is
+/// recorded, assembled, once the caller has read the stream to its end. Calls without tags are passed through and not
+/// recorded. An existing cassette file is appended to.
 /// </summary>
 public sealed class RecordingChatClient : DelegatingChatClient
 {

@@ -9,11 +9,14 @@ public sealed class ModelProviderOptions
     /// <summary>Value of <see cref="Provider"/> for the cassette replay provider.</summary>
     public const string Scripted = "scripted";
 
-    /// <summary>Value of <see cref="Provider"/> for OpenAI-compatible endpoints.</summary>
+    /// <summary>Value of <see cref="Provider"/> for OpenAI-compatible endpoints (OpenAI, Ollama, vLLM, …).</summary>
     public const string OpenAI = "openai";
 
+    /// <summary>Value of <see cref="Provider"/> for Azure OpenAI deployments (API key or Entra ID).</summary>
+    public const string Azure = "azure";
+
     /// <summary>
-    /// <c>"scripted"</c> or <c>"openai"</c> (case-insensitive). <c>null</c> (default) means <c>"openai"</c>
+    /// <c>"scripted"</c>, <c>"openai"</c> or <c>"azure"</c> (case-insensitive). <c>null</c> (default) means <c>"openai"</c>
     /// when any of AGENTMESH_MODEL_ENDPOINT, AGENTMESH_MODEL_API_KEY, AGENTMESH_MODEL,
     /// AGENTMESH_MODEL_API_KEY_HEADER is set, else <c>"scripted"</c>.
     /// </summary>
@@ -25,7 +28,7 @@ public sealed class ModelProviderOptions
     /// <summary>Values for <c>${NAME}</c> in cassette tool-call arguments (e.g. WORKSPACE); also abstracted when recording. Default empty.</summary>
     public Dictionary<string, string> Variables { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Endpoint used by every role of the openai provider unless <see cref="Roles"/> overrides a field.</summary>
+    /// <summary>Endpoint used by every role of the openai and azure providers unless <see cref="Roles"/> overrides a field.</summary>
     public ModelEndpointOptions Default { get; set; } = new();
 
     /// <summary>Per-role overrides (<c>Models:Roles:{role}:{Endpoint,ApiKey,Model,ApiKeyHeader}</c>); unset fields fall back to <see cref="Default"/>. Role names ignore case.</summary>
@@ -33,6 +36,9 @@ public sealed class ModelProviderOptions
 
     /// <summary>When set, every client is wrapped in a <see cref="RecordingChatClient"/> writing this cassette file. Default <c>null</c>.</summary>
     public string? Record { get; set; }
+
+    /// <summary>Whether <see cref="Provider"/> is <paramref name="provider"/> (ignoring case).</summary>
+    public bool IsProvider(string provider) => string.Equals(Provider, provider, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The endpoint options of <paramref name="role"/>: its overrides over <see cref="Default"/>.</summary>
     public ModelEndpointOptions ResolveEndpoint(string role)

@@ -9,38 +9,46 @@ public sealed class ModelProviderOptionsValidator : IValidateOptions<ModelProvid
     public ValidateOptionsResult Validate(string? name, ModelProviderOptions options)
     {
         var failures = new List<string>();
-        if (string.Equals(options.Provider, ModelProviderOptions.Scripted, StringComparison.OrdinalIgnoreCase))
+        if (options.IsProvider(ModelProviderOptions.Scripted))
         {
-            if (string.IsNullOrWhiteSpace(options.Cassette))
-            {
-                failures.Add("Models:Cassette is required when Models:Provider is 'scripted' (or configure a model endpoint: Models:Provider 'openai', or AGENTMESH_MODEL_ENDPOINT / AGENTMESH_MODEL).");
-            }
-            else if (!File.Exists(options.Cassette))
-            {
-                failures.Add($"Models:Cassette file '{options.Cassette}' does not exist.");
-            }
+            ValidateCassette(options, failures);
         }
-        else if (string.Equals(options.Provider, ModelProviderOptions.OpenAI, StringComparison.OrdinalIgnoreCase))
+        else if (options.IsProvider(ModelProviderOptions.OpenAI) || options.IsProvider(ModelProviderOptions.Azure))
         {
-            ValidateEndpoint("Models:Default", options.Default, failures);
+            var azure = options.IsProvider(ModelProviderOptions.Azure);
+            ValidateEndpoint("Models:Default", options.Default, azure, failures);
             foreach (var role in options.Roles.Keys)
             {
-                ValidateEndpoint($"Models:Roles:{role}", options.ResolveEndpoint(role), failures);
+                ValidateEndpoint($"Models:Roles:{role}", options.ResolveEndpoint(role), azure, failures);
             }
         }
         else
         {
-            failures.Add($"Models:Provider must be 'scripted' or 'openai', not '{options.Provider}'.");
+            failures.Add($"Models:Provider must be 'scripted', 'openai' or 'azure', not '{options.Provider}'.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void ValidateEndpoint(string section, ModelEndpointOptions endpoint, List<string> failures)
+    private static void ValidateCassette(ModelProviderOptions options, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(options.Cassette))
+        {
+            failures.Add("Models:Cassette is required when Models:Provider is 'scripted' (or configure a model endpoint: Models:Provider 'openai' or 'azure', or AGENTMESH_MODEL_ENDPOINT / AGENTMESH_MODEL).");
+        }
+        else if (!File.Exists(options.Cassette))
+        {
+            failures.Add($"Models:Cassette file '{options.Cassette}' does not exist.");
+        }
+    }
+
+    private static void ValidateEndpoint(string section, ModelEndpointOptions endpoint, bool azure, List<string> failures)
     {
         if (string.IsNullOrWhiteSpace(endpoint.Model))
         {
-            failures.Add($"{section}:Model is required when Models:Provider is 'openai' (Models:Default:Model or AGENTMESH_MODEL for all roles).");
+            failures.Add(azure
+                ? $"{section}:Model is required when Models:Provider is 'azure': the deployment name (Models:Default:Model or AGENTMESH_MODEL for all roles)."
+                : $"{section}:Model is required when Models:Provider is 'openai' (Models:Default:Model or AGENTMESH_MODEL for all roles).");
         }
 
         if (endpoint.Endpoint is not null
@@ -49,7 +57,19 @@ public sealed class ModelProviderOptionsValidator : IValidateOptions<ModelProvid
             failures.Add($"{section}:Endpoint '{endpoint.Endpoint}' is not an absolute http(s) URL.");
         }
 
-        if (endpoint.Endpoint is null && string.IsNullOrEmpty(endpoint.ApiKey))
+        if (azure)
+        {
+            if (endpoint.Endpoint is null)
+            {
+                failures.Add($"{section}:Endpoint is required when Models:Provider is 'azure': the resource URL, e.g. https://<resource>.openai.azure.com/ (or AGENTMESH_MODEL_ENDPOINT).");
+            }
+
+            if (endpoint.ApiKeyHeader is not null)
+            {
+                failures.Add($"{section}:ApiKeyHeader must be unset when Models:Provider is 'azure' (the Azure OpenAI client sends the key in 'api-key'; check AGENTMESH_MODEL_API_KEY_HEADER).");
+            }
+        }
+        else if (endpoint.Endpoint is null && string.IsNullOrEmpty(endpoint.ApiKey))
         {
             failures.Add($"{section}:ApiKey is required for api.openai.com ({section}:Endpoint is not set); set it, AGENTMESH_MODEL_API_KEY or OPENAI_API_KEY.");
         }

@@ -3,29 +3,30 @@ using System.ClientModel.Primitives;
 namespace AgentMesh.Models;
 
 /// <summary>
-/// Runs just before the transport and replaces the SDK's <c>Authorization: Bearer</c> header with the key in
-/// another header (<paramref name="headerName"/>), or with no credential at all when the header name is <c>null</c>.
+/// Runs just before the transport: removes the OpenAI SDK's <c>Authorization: Bearer</c> header and, when
+/// <paramref name="headerName"/> is given, sends <paramref name="apiKey"/> bare in that header instead (e.g. <c>api-key</c>);
+/// with no header name the request carries no credential.
 /// </summary>
 internal sealed class ApiKeyHeaderPolicy(string? headerName, string? apiKey) : PipelinePolicy
 {
     public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
     {
-        Rewrite(message);
+        SetCredential(message.Request);
         ProcessNext(message, pipeline, currentIndex);
     }
 
     public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
     {
-        Rewrite(message);
+        SetCredential(message.Request);
         return ProcessNextAsync(message, pipeline, currentIndex);
     }
 
-    private void Rewrite(PipelineMessage message)
+    private void SetCredential(PipelineRequest request)
     {
-        message.Request.Headers.Remove("Authorization");
+        request.Headers.Remove("Authorization");
         if (headerName is not null && apiKey is not null)
         {
-            message.Request.Headers.Set(headerName, apiKey);
+            request.Headers.Set(headerName, apiKey);
         }
     }
 }

@@ -46,6 +46,47 @@ public sealed class CassetteChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Streaming_replays_the_recorded_response_as_updates()
+    {
+        var path = Write("stream.json", """
+            { "version": 1, "exchanges": [
+              { "role": "researcher", "turn": 1, "response": {
+                  "text": "Listing.",
+                  "toolCalls": [ { "id": "call_1", "name": "filesystem__list_directory", "arguments": { "path": "${WORKSPACE}" } } ],
+                  "usage": { "inputTokens": 120, "outputTokens": 30 }, "model": "gpt-recorded" } }
+            ] }
+            """);
+        using var client = new CassetteChatClient(path, new Dictionary<string, string> { ["WORKSPACE"] = "/tmp/ws" });
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync("x", Tagged("researcher", null, 1)))
+        {
+            updates.Add(update);
+        }
+
+        Assert.NotEmpty(updates);
+        var streamed = updates.ToChatResponse();
+        var whole = await client.GetResponseAsync("x", Tagged("researcher", null, 1));
+        Assert.Equal(whole.Text, streamed.Text);
+        var call = Assert.Single(streamed.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.Equal(("call_1", "/tmp/ws"), (call.CallId, call.Arguments!["path"]!.ToString()));
+        Assert.Equal((120L, 30L), (streamed.Usage!.InputTokenCount, streamed.Usage.OutputTokenCount));
+        Assert.Equal("gpt-recorded", streamed.ModelId);
+        Assert.Equal(ChatFinishReason.ToolCalls, streamed.FinishReason);
+    }
+
+    [Fact]
+    public async Task Streaming_fails_loudly_on_a_call_the_cassette_has_no_record_of()
+    {
+        var path = Write("stream-miss.json", """{ "version": 1, "exchanges": [ { "role": "writer", "turn": 1, "response": { "text": "ok" } } ] }""");
+        using var client = new CassetteChatClient(path);
+
+        var miss = await Assert.ThrowsAsync<CassetteMissException>(() => client.GetStreamingResponseAsync("x", Tagged("writer", null, 2)).ToChatResponseAsync());
+        Assert.Contains("turn 2", miss.Message);
+        await Assert.ThrowsAsync<CassetteMissException>(() => client.GetStreamingResponseAsync("untagged").ToChatResponseAsync());
+    }
+
+    [Fact]
     public async Task Step_specific_entries_win_and_the_same_call_always_gets_the_same_answer()
     {
         var path = Write("order.json", """

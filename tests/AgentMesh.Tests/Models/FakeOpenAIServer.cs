@@ -11,8 +11,9 @@ using Microsoft.Extensions.Logging;
 namespace AgentMesh.Tests.Models;
 
 /// <summary>
-/// A FAKE OpenAI-compatible chat completions server on real Kestrel (127.0.0.1, port 0): no model endpoint
-/// can run here. It records each request (path, headers, JSON body) and answers with <see cref="NextResponse"/>.
+/// A FAKE OpenAI-compatible chat completions server on real Kestrel (127.0.0.1, port 0), a stand-in for a real
+/// model endpoint because none is reachable from here. It records each request (path, query, headers, JSON body,
+/// arrival time) and answers with the next of <see cref="Replies"/>, or <see cref="DefaultReply"/> when none is queued.
 /// </summary>
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
@@ -22,8 +23,11 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
-    /// <summary>The chat.completion JSON body returned for the next requests.</summary>
-    public string NextResponse { get; set; } = CompletionJson("hello", toolCallsJson: null);
+    /// <summary>Answers for the next requests, in order.</summary>
+    public ConcurrentQueue<FakeOpenAIReply> Replies { get; } = new();
+
+    /// <summary>The answer once <see cref="Replies"/> is empty.</summary>
+    public FakeOpenAIReply DefaultReply { get; set; } = FakeOpenAIReply.Completion("hello");
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -34,35 +38,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = new FakeOpenAIServer(app);
-        app.MapPost("/{**path}", async (HttpContext context) =>
-        {
-            using var body = await JsonDocument.ParseAsync(context.Request.Body);
-            server.Requests.Enqueue(new RecordedRequest(
-                context.Request.Path.Value!,
-                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                body.RootElement.Clone()));
-            return Results.Text(server.NextResponse, "application/json");
-        });
+        app.MapPost("/{**path}", server.AnswerAsync);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         server.BaseAddress = new Uri(address);
         return server;
     }
-
-    public static string CompletionJson(string? text, string? toolCallsJson, string finishReason = "stop") => $$"""
-        {
-          "id": "chatcmpl-123",
-          "object": "chat.completion",
-          "created": 1767225600,
-          "model": "fake-model-2026",
-          "choices": [ {
-            "index": 0,
-            "message": { "role": "assistant", "content": {{(text is null ? "null" : JsonSerializer.Serialize(text))}}{{(toolCallsJson is null ? string.Empty : $", \"tool_calls\": {toolCallsJson}")}} },
-            "finish_reason": "{{finishReason}}"
-          } ],
-          "usage": { "prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150 }
-        }
-        """;
 
     public async ValueTask DisposeAsync()
     {
@@ -70,5 +51,30 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    public sealed record RecordedRequest(string Path, IReadOnlyDictionary<string, string> Headers, JsonElement Body);
+    private async Task AnswerAsync(HttpContext context)
+    {
+        using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        Requests.Enqueue(new RecordedRequest(
+            context.Request.Path.Value!,
+            context.Request.QueryString.Value ?? string.Empty,
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            body.RootElement.Clone(),
+            TimeProvider.System.GetUtcNow()));
+
+        var reply = Replies.TryDequeue(out var next) ? next : DefaultReply;
+        context.Response.StatusCode = reply.StatusCode;
+        context.Response.ContentType = reply.ContentType;
+        foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>())
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        foreach (var part in reply.BodyParts)
+        {
+            await context.Response.WriteAsync(part, context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+    }
+
+    public sealed record RecordedRequest(string Path, string Query, IReadOnlyDictionary<string, string> Headers, JsonElement Body, DateTimeOffset ReceivedAt);
 }
