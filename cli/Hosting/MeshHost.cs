@@ -57,7 +57,16 @@ public sealed class MeshHost : IAsyncDisposable
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is for run output (--output json)
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.WebHost.UseMeshKestrel().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        // The port is known before start, because the Dapr.Workflow SDK in this host reads the embedded
+        // hub's address (DAPR_GRPC_ENDPOINT) when it starts; port 0 takes a port the system has free.
+        var port = options.Port != 0 ? options.Port : FreeLoopbackPort();
+        builder.WebHost.UseMeshKestrel().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        var engine = builder.Configuration.GetSection(WorkflowEngineOptions.Section).Get<WorkflowEngineOptions>() ?? new WorkflowEngineOptions();
+        engine.TaskHubPath = Path.Combine(options.DataDirectory, "taskhub.db");
+        if (engine.IsEmbedded)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{port}" });
+        }
 
         var roles = AgentRoleCatalog.Load(builder.Configuration["Agents:PromptsDirectory"] ?? AgentRoleCatalog.DefaultDirectory);
         var services = builder.Services;
@@ -83,7 +92,7 @@ public sealed class MeshHost : IAsyncDisposable
             }
         });
         services.AddAgents(o => builder.Configuration.GetSection("Agents").Bind(o));
-        services.AddOrchestrator(Path.Combine(options.DataDirectory, "taskhub.db"), o =>
+        services.AddOrchestrator(engine, o =>
         {
             builder.Configuration.GetSection("Orchestrator").Bind(o);
             o.KnownRoles = roles.Names.ToList();
@@ -111,12 +120,21 @@ public sealed class MeshHost : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static Dictionary<string, string?> Defaults(MeshHostOptions options)
     {
         var defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             // The MCP SDK warns about optional methods a server lacks; only its errors matter here.
             ["Logging:LogLevel:ModelContextProtocol"] = "Error",
+            // Unhealthy results are reported through grpc.health.v1 (and every service is unhealthy while stopping).
+            ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Critical",
             ["shutdownTimeoutSeconds"] = "10",
         };
         if (options.CassettePath is not null)

@@ -3,7 +3,8 @@ using AgentMesh.Contracts.V1;
 using AgentMesh.Hosting;
 using AgentMesh.Services.Orchestrator.Api;
 using AgentMesh.Services.Orchestrator.RunWorkflow;
-using AgentMesh.Workflow;
+using AgentMesh.TaskHub;
+using Dapr.Workflow;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,42 +17,59 @@ namespace AgentMesh.Services.Orchestrator;
 public static class OrchestratorRegistration
 {
     /// <summary>
-    /// Adds the Orchestrator and its run workflow on the embedded task hub (SQLite file
-    /// <paramref name="taskHubPath"/>), with its clients of Planner, Agents and State (addresses
-    /// <c>Mesh:Planner</c>, <c>Mesh:Agents</c>, <c>Mesh:State</c>; see <see cref="MeshOptions"/>).
-    /// Health: agentmesh.v1.Orchestrator is SERVING while the workflow worker runs.
+    /// Adds the Orchestrator, its run workflow and activities (Dapr.Workflow, <c>AddDaprWorkflow</c>) and
+    /// its clients of Planner, Agents and State (addresses <c>Mesh:Planner</c>, <c>Mesh:Agents</c>,
+    /// <c>Mesh:State</c>; see <see cref="MeshOptions"/>). With the embedded engine it also adds the task
+    /// hub the SDK talks to (the host must point DAPR_GRPC_ENDPOINT at its own address), and
+    /// agentmesh.v1.Orchestrator is SERVING while the hub's store answers; with <c>dapr</c> the SDK
+    /// talks to daprd. Throws <see cref="InvalidOperationException"/> for an unknown engine mode.
     /// </summary>
-    public static IServiceCollection AddOrchestrator(this IServiceCollection services, string taskHubPath, Action<OrchestratorOptions> configure)
+    public static IServiceCollection AddOrchestrator(this IServiceCollection services, WorkflowEngineOptions engine, Action<OrchestratorOptions> configure)
     {
         services.AddOptions<OrchestratorOptions>().Configure(configure)
             .Validate(o => o.KnownRoles.Count > 0, "Orchestrator:KnownRoles must name at least one agent role.")
             .Validate(o => o.ActivityMaxAttempts >= 1, "Orchestrator:ActivityMaxAttempts must be at least 1.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(engine);
         services.AddMeshServer();
         services.AddMeshClient<Planner.PlannerClient>(MeshService.Planner);
         services.AddMeshClient<Agents.AgentsClient>(MeshService.Agents);
         services.AddMeshClient<State.StateClient>(MeshService.State);
         services.TryAddTransient<RunEventWriter>();
-        services.AddMeshServiceHealth(OrchestratorContract.Descriptor.FullName)
-            .AddCheck<WorkflowWorkerHealthCheck>("workflow-worker", tags: [OrchestratorContract.Descriptor.FullName]);
-        services.AddWorkflowRuntime(workflows =>
+        var health = services.AddMeshServiceHealth(OrchestratorContract.Descriptor.FullName);
+        if (engine.IsEmbedded)
+        {
+            services.AddTaskHub(o => o.DatabasePath = engine.TaskHubPath);
+            health.AddCheck<TaskHubHealthCheck>("task-hub", tags: [OrchestratorContract.Descriptor.FullName]);
+        }
+
+        services.AddDaprWorkflow(workflows =>
         {
             workflows.RegisterWorkflow<RunWorkflow.RunWorkflow>();
             workflows.RegisterActivity<CreatePlanActivity>();
             workflows.RegisterActivity<RunStepActivity>();
             workflows.RegisterActivity<UpdateRunActivity>();
-            workflows.UseSqliteTaskHub(taskHubPath);
         });
+        if (engine.IsEmbedded)
+        {
+            StartAfterHostStarted.Defer(services, typeof(DaprWorkflowClient).Assembly);
+        }
+
         return services;
     }
 
-    /// <summary>Maps agentmesh.v1.Orchestrator. Throws <see cref="InvalidOperationException"/> when <see cref="AddOrchestrator"/> did not run.</summary>
+    /// <summary>
+    /// Maps agentmesh.v1.Orchestrator, and with the embedded engine the task hub (TaskHubSidecarService).
+    /// Throws <see cref="InvalidOperationException"/> when <see cref="AddOrchestrator"/> did not run.
+    /// </summary>
     public static GrpcServiceEndpointConventionBuilder MapOrchestrator(this IEndpointRouteBuilder endpoints)
     {
-        if (endpoints.ServiceProvider.GetService<WorkflowClient>() is null)
+        var engine = endpoints.ServiceProvider.GetService<WorkflowEngineOptions>()
+            ?? throw new InvalidOperationException("MapOrchestrator needs services.AddOrchestrator() first.");
+        if (engine.IsEmbedded)
         {
-            throw new InvalidOperationException("MapOrchestrator needs services.AddOrchestrator() first.");
+            endpoints.MapTaskHub();
         }
 
         return endpoints.MapGrpcService<OrchestratorService>();

@@ -5,7 +5,7 @@ using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Planning;
 using AgentMesh.Services.Orchestrator.RunWorkflow;
-using AgentMesh.Workflow;
+using Dapr.Workflow;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -16,7 +16,7 @@ namespace AgentMesh.Services.Orchestrator.Api;
 /// <summary>agentmesh.v1.Orchestrator: starts runs as durable workflows, and reads, watches, cancels and approves them.</summary>
 public sealed partial class OrchestratorService(
     State.StateClient state,
-    WorkflowClient workflows,
+    DaprWorkflowClient workflows,
     IOptions<OrchestratorOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time) : OrchestratorContract.OrchestratorBase
@@ -39,7 +39,7 @@ public sealed partial class OrchestratorService(
             CreateOnly = true,
             Events = { new RunEvent { StatusChanged = new RunStatusChanged { Status = RunStatus.Pending } } },
         }, cancellationToken: context.CancellationToken).ConfigureAwait(false);
-        await workflows.ScheduleNewWorkflowAsync(nameof(RunWorkflow.RunWorkflow), runId, input with { RunId = runId }, cancellationToken: context.CancellationToken).ConfigureAwait(false);
+        await workflows.ScheduleNewWorkflowAsync(nameof(RunWorkflow.RunWorkflow), runId, input with { RunId = runId }, startTime: null, context.CancellationToken).ConfigureAwait(false);
         return new StartRunResponse { RunId = runId };
     }
 
@@ -99,8 +99,8 @@ public sealed partial class OrchestratorService(
                 throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Run \"{run.RunId}\" is already {run.Status}; only a run that has not ended can be cancelled."));
             }
 
-            await workflows.TerminateWorkflowAsync(run.RunId, cancellationToken: context.CancellationToken).ConfigureAwait(false);
             var reason = string.IsNullOrWhiteSpace(request.Reason) ? "cancelled by a caller" : request.Reason;
+            await workflows.TerminateWorkflowAsync(run.RunId, reason, context.CancellationToken).ConfigureAwait(false);
             run.Status = RunStatus.Cancelled;
             run.Error = reason;
             run.PendingApprovals.Clear();

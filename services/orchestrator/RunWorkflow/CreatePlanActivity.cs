@@ -1,7 +1,7 @@
 using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Planning;
-using AgentMesh.Workflow;
+using Dapr.Workflow;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 

@@ -1,6 +1,6 @@
 using AgentMesh.Contracts.V1;
 using AgentMesh.Planning;
-using AgentMesh.Workflow;
+using Dapr.Workflow;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 

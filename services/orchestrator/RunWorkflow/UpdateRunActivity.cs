@@ -2,7 +2,7 @@ using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Planning;
-using AgentMesh.Workflow;
+using Dapr.Workflow;
 using Google.Protobuf.WellKnownTypes;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;

@@ -34,7 +34,7 @@ public sealed class CallContextPropagationTests : IAsyncLifetime
                 services.AddSqliteStateStore(Path.Combine(_dir.Path, "state.db"));
                 services.AddStateService();
                 services.AddMeshOptions().Configure(o => o.AllInOne = true);
-                services.AddOrchestrator(Path.Combine(_dir.Path, "taskhub.db"), o => o.KnownRoles = ["writer"]);
+                services.AddOrchestrator(new WorkflowEngineOptions { TaskHubPath = Path.Combine(_dir.Path, "taskhub.db") }, o => o.KnownRoles = ["writer"]);
             },
             endpoints =>
             {

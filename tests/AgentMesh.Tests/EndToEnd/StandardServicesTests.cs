@@ -18,7 +18,7 @@ public sealed class StandardServicesTests
 {
     private static readonly string[] MeshServices =
     [
-        "agentmesh.v1.Agents", "agentmesh.v1.Orchestrator", "agentmesh.v1.Planner", "agentmesh.v1.State", "agentmesh.v1.ToolHost",
+        "TaskHubSidecarService", "agentmesh.v1.Agents", "agentmesh.v1.Orchestrator", "agentmesh.v1.Planner", "agentmesh.v1.State", "agentmesh.v1.ToolHost",
         "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
     ];
 

@@ -14,6 +14,7 @@ namespace AgentMesh.Tests.Hosting;
 /// <summary>
 /// A real Kestrel gRPC server on a free loopback port (HTTP/2, h2c) with the services a test adds
 /// and maps, plus health and reflection; <see cref="Channel"/> is a grpc-dotnet channel to it.
+/// DAPR_GRPC_ENDPOINT points at the host itself, where an embedded task hub would be served.
 /// </summary>
 internal sealed class TestGrpcHost : IAsyncDisposable
 {
@@ -36,7 +37,10 @@ internal sealed class TestGrpcHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseMeshKestrel().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        // A port known before start: a Dapr.Workflow SDK in the host reads the embedded hub's address (DAPR_GRPC_ENDPOINT) when it starts.
+        var port = EndToEnd.HostProcess.FreePort();
+        builder.WebHost.UseMeshKestrel().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.Configuration["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{port}";
         builder.Services.AddMeshServer();
         add(builder.Services);
         var app = builder.Build();

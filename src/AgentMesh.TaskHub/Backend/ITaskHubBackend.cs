@@ -1,0 +1,65 @@
+using AgentMesh.TaskHub.Protocol;
+
+namespace AgentMesh.TaskHub.Backend;
+
+/// <summary>
+/// Storage of a task hub: instances, their history, their inbox of new events, and activity work
+/// items. Workers take work items (locked to them), and complete or abandon them; a completion
+/// commits all its effects atomically. One engine per store at a time.
+/// </summary>
+internal interface ITaskHubBackend : IAsyncDisposable
+{
+    /// <summary>Raised (from any thread) after something was added that a worker may pick up.</summary>
+    event Action? WorkAvailable;
+
+    /// <summary>Creates the schema if missing and releases the locks a previous engine left behind.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates an instance whose first inbox event is <paramref name="executionStarted"/>, delivered at <paramref name="startAt"/>.</summary>
+    /// <exception cref="InvalidOperationException">An instance with this id exists and is not terminal.</exception>
+    Task CreateInstanceAsync(HistoryEvent executionStarted, DateTimeOffset startAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds an event to a live instance's inbox; false when the instance is missing or terminal.</summary>
+    Task<bool> AddEventAsync(string instanceId, HistoryEvent historyEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>Instance metadata, or null when missing; payloads only when <paramref name="includePayloads"/>.</summary>
+    Task<WorkflowState?> GetInstanceAsync(string instanceId, bool includePayloads, CancellationToken cancellationToken = default);
+
+    /// <summary>The current execution's history in order.</summary>
+    Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a finished instance (and, when <paramref name="recursive"/>, its child instances) with all their data; returns how many were deleted (0 when missing).</summary>
+    /// <exception cref="InvalidOperationException">An instance to delete has not finished.</exception>
+    Task<int> PurgeInstanceAsync(string instanceId, bool recursive, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Terminates an instance (and, when <paramref name="recursive"/>, its live child instances): one that never
+    /// started ends at once; a started one gets an ExecutionTerminated event. False when the instance is missing.
+    /// </summary>
+    Task<bool> TerminateAsync(string instanceId, string? output, bool recursive, CancellationToken cancellationToken = default);
+
+    /// <summary>Instance ids in ordinal order after <paramref name="after"/> (null: from the start), at most <paramref name="pageSize"/>, and the token of the next page (null at the end).</summary>
+    Task<(IReadOnlyList<string> Ids, string? ContinuationToken)> ListInstanceIdsAsync(string? after, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>When the next not-yet-visible inbox event (a durable timer, a delayed start) becomes visible; null when none.</summary>
+    Task<DateTimeOffset?> GetNextVisibleAtAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Locks and returns the next instance with deliverable inbox events, or null.</summary>
+    Task<OrchestrationWorkItem?> GetOrchestrationWorkItemAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Commits an episode: history, consumed inbox events, new work, status; releases the lock.</summary>
+    /// <exception cref="InvalidOperationException">The lock was lost (the work item is then stale).</exception>
+    Task CompleteOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, OrchestrationEpisode episode, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases the lock; the inbox events stay for a later attempt.</summary>
+    Task AbandonOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken = default);
+
+    /// <summary>Locks and returns the next activity to run, or null.</summary>
+    Task<ActivityWorkItem?> GetActivityWorkItemAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the activity work item and delivers <paramref name="result"/> (TaskCompleted or TaskFailed) to the instance inbox, atomically.</summary>
+    Task CompleteActivityWorkItemAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases the activity's lock so it runs again.</summary>
+    Task AbandonActivityWorkItemAsync(ActivityWorkItem workItem, CancellationToken cancellationToken = default);
+}

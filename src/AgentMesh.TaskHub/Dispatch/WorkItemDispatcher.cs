@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using AgentMesh.TaskHub.Backend;
+using AgentMesh.TaskHub.Protocol;
+using AgentMesh.TaskHub.Turns;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.TaskHub.Dispatch;
+
+/// <summary>
+/// Hands stored work to the workers connected through GetWorkItems and commits their completions.
+/// Every work item carries a fresh completion token (the backend's lock token); a completion whose
+/// token is unknown (stale, or its stream dropped) is dropped; the work of a dropped stream is
+/// released and dispatched again.
+/// </summary>
+internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskHubOptions> options, ILogger<WorkItemDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, InFlightWork> _inFlight = new(StringComparer.Ordinal);
+    private readonly List<WorkerConnection> _connections = [];
+    private readonly Lock _gate = new();
+    private readonly WorkSignal _signal = new();
+    private int _next;
+
+    /// <summary>Number of worker streams connected now.</summary>
+    public int ConnectedWorkers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connections.Count;
+            }
+        }
+    }
+
+    /// <summary>Registers an open GetWorkItems stream.</summary>
+    public WorkerConnection Connect()
+    {
+        var connection = new WorkerConnection();
+        lock (_gate)
+        {
+            _connections.Add(connection);
+        }
+
+        _signal.Set();
+        return connection;
+    }
+
+    /// <summary>Unregisters a stream that ended and releases the work it held, so it is dispatched again.</summary>
+    public async Task DisconnectAsync(WorkerConnection connection)
+    {
+        lock (_gate)
+        {
+            _connections.Remove(connection);
+        }
+
+        connection.Outbox.Writer.TryComplete();
+        foreach (var (token, work) in _inFlight.Where(p => p.Value.Connection == connection).ToList())
+        {
+            if (!_inFlight.TryRemove(token, out _))
+                continue;
+            try
+            {
+                if (work.Turn is { } turn)
+                    await backend.AbandonOrchestrationWorkItemAsync(turn.WorkItem).ConfigureAwait(false);
+                else if (work.Activity is { } activity)
+                    await backend.AbandonActivityWorkItemAsync(activity).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                TaskHubLog.ReleaseFailed(logger, token, e);
+            }
+        }
+
+        _signal.Set();
+    }
+
+    /// <summary>Commits a worker's answer to a workflow turn. Returns false (and commits nothing) for a stale completion token.</summary>
+    public async Task<bool> CompleteWorkflowAsync(WorkflowResponse response, CancellationToken cancellationToken)
+    {
+        if (!_inFlight.TryRemove(response.CompletionToken, out var work) || work.Turn is not { } turn)
+        {
+            TaskHubLog.StaleCompletion(logger, "workflow", response.InstanceId, response.CompletionToken);
+            return false;
+        }
+
+        work.Connection.Released(workflow: true);
+        var episode = TurnResult.Apply(turn, response, Now());
+        try
+        {
+            await backend.CompleteOrchestrationWorkItemAsync(turn.WorkItem, episode, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (InvalidOperationException e)
+        {
+            TaskHubLog.CompletionRefused(logger, response.InstanceId, e.Message);
+            return false;
+        }
+        finally
+        {
+            _signal.Set();
+        }
+    }
+
+    /// <summary>Commits an activity's result. Returns false (and commits nothing) for a stale completion token.</summary>
+    public async Task<bool> CompleteActivityAsync(ActivityResponse response, CancellationToken cancellationToken)
+    {
+        if (!_inFlight.TryRemove(response.CompletionToken, out var work) || work.Activity is not { } activity)
+        {
+            TaskHubLog.StaleCompletion(logger, "activity", response.InstanceId, response.CompletionToken);
+            return false;
+        }
+
+        work.Connection.Released(workflow: false);
+        var taskId = activity.TaskScheduled.EventId;
+        var executionId = activity.TaskScheduled.TaskScheduled.TaskExecutionId;
+        var result = response.FailureDetails is { } failure
+            ? new HistoryEvent { EventId = -1, Timestamp = Now(), TaskFailed = new TaskFailedEvent { TaskScheduledId = taskId, FailureDetails = failure, TaskExecutionId = executionId } }
+            : new HistoryEvent { EventId = -1, Timestamp = Now(), TaskCompleted = new TaskCompletedEvent { TaskScheduledId = taskId, Result = response.Result, TaskExecutionId = executionId } };
+        try
+        {
+            await backend.CompleteActivityWorkItemAsync(activity, result, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (InvalidOperationException e)
+        {
+            TaskHubLog.CompletionRefused(logger, response.InstanceId, e.Message);
+            return false;
+        }
+        finally
+        {
+            _signal.Set();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        backend.WorkAvailable += _signal.Set;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                bool dispatched;
+                try
+                {
+                    dispatched = await DispatchWorkflowAsync(stoppingToken).ConfigureAwait(false)
+                        | await DispatchActivityAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    TaskHubLog.DispatchFailed(logger, e);
+                    dispatched = false;
+                }
+
+                if (!dispatched)
+                    await _signal.WaitAsync(await IdleWaitAsync(stoppingToken).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping; unfinished work stays stored and is dispatched after a restart.
+        }
+        finally
+        {
+            backend.WorkAvailable -= _signal.Set;
+        }
+    }
+
+    private async Task<bool> DispatchWorkflowAsync(CancellationToken cancellationToken)
+    {
+        var connection = PickConnection(c => c.Workflows < options.Value.MaxWorkflowsPerWorker);
+        if (connection is null || await backend.GetOrchestrationWorkItemAsync(cancellationToken).ConfigureAwait(false) is not { } workItem)
+            return false;
+
+        var turn = WorkflowTurn.Create(workItem, Now());
+        connection.Took(workflow: true);
+        _inFlight[turn.WorkItem.LockToken] = new InFlightWork(connection, turn, null);
+        if (!connection.Outbox.Writer.TryWrite(new WorkItem { WorkflowRequest = turn.ToRequest(), CompletionToken = turn.WorkItem.LockToken }))
+            await DisconnectAsync(connection).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<bool> DispatchActivityAsync(CancellationToken cancellationToken)
+    {
+        var connection = PickConnection(c => c.Activities < options.Value.MaxActivitiesPerWorker);
+        if (connection is null || await backend.GetActivityWorkItemAsync(cancellationToken).ConfigureAwait(false) is not { } activity)
+            return false;
+
+        connection.Took(workflow: false);
+        _inFlight[activity.LockToken] = new InFlightWork(connection, null, activity);
+        var scheduled = activity.TaskScheduled.TaskScheduled;
+        var request = new ActivityRequest
+        {
+            Name = scheduled.Name, Version = scheduled.Version, Input = scheduled.Input, TaskId = activity.TaskScheduled.EventId, TaskExecutionId = scheduled.TaskExecutionId,
+            WorkflowInstance = new WorkflowInstance { InstanceId = activity.InstanceId, ExecutionId = activity.ExecutionId },
+        };
+        if (!connection.Outbox.Writer.TryWrite(new WorkItem { ActivityRequest = request, CompletionToken = activity.LockToken }))
+            await DisconnectAsync(connection).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The next connection (round robin) that has room, or null.</summary>
+    private WorkerConnection? PickConnection(Func<WorkerConnection, bool> hasRoom)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < _connections.Count; i++)
+            {
+                var connection = _connections[(_next + i) % _connections.Count];
+                if (hasRoom(connection))
+                {
+                    _next = (_next + i + 1) % _connections.Count;
+                    return connection;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>How long to sleep when there is nothing to do: until the next timer or delayed start is due, at most <see cref="IdleWait"/>.</summary>
+    private async Task<TimeSpan> IdleWaitAsync(CancellationToken cancellationToken)
+    {
+        if (await backend.GetNextVisibleAtAsync(cancellationToken).ConfigureAwait(false) is not { } next)
+            return IdleWait;
+        var wait = next - options.Value.TimeProvider.GetUtcNow();
+        return wait <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : wait < IdleWait ? wait : IdleWait;
+    }
+
+    private Timestamp Now() => Timestamp.FromDateTimeOffset(options.Value.TimeProvider.GetUtcNow());
+}

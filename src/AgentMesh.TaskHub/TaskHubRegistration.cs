@@ -1,0 +1,47 @@
+using AgentMesh.TaskHub.Backend;
+using AgentMesh.TaskHub.Dispatch;
+using AgentMesh.TaskHub.Grpc;
+using AgentMesh.TaskHub.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AgentMesh.TaskHub;
+
+/// <summary>Registers and maps the embedded task hub.</summary>
+public static class TaskHubRegistration
+{
+    /// <summary>
+    /// Adds the embedded task hub over the SQLite file <see cref="TaskHubOptions.DatabasePath"/>: its
+    /// store, the dispatcher of work items (a hosted service) and its health check
+    /// (<see cref="TaskHubHealthCheck"/>). Validates at start-up that the path is set.
+    /// </summary>
+    public static IServiceCollection AddTaskHub(this IServiceCollection services, Action<TaskHubOptions> configure)
+    {
+        services.AddOptions<TaskHubOptions>().Configure(configure)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "TaskHub:DatabasePath must name the hub's SQLite file.")
+            .Validate(o => o.MaxWorkflowsPerWorker >= 1 && o.MaxActivitiesPerWorker >= 1, "TaskHub:MaxWorkflowsPerWorker and TaskHub:MaxActivitiesPerWorker must be at least 1.")
+            .ValidateOnStart();
+        services.AddGrpc();
+        services.TryAddSingleton<ITaskHubBackend>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<TaskHubOptions>>().Value;
+            return new SqliteTaskHubBackend(o.DatabasePath, o.TimeProvider, o.TurnLockTimeout);
+        });
+        services.TryAddSingleton<WorkItemDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WorkItemDispatcher>());
+        services.TryAddSingleton<InstanceChanges>();
+        services.TryAddSingleton(sp => new TaskHubHealthCheck(sp.GetRequiredService<ITaskHubBackend>(), sp.GetRequiredService<WorkItemDispatcher>()));
+        return services;
+    }
+
+    /// <summary>Maps TaskHubSidecarService (paths <c>/TaskHubSidecarService/&lt;Method&gt;</c>). Throws <see cref="InvalidOperationException"/> when <see cref="AddTaskHub"/> did not run.</summary>
+    public static GrpcServiceEndpointConventionBuilder MapTaskHub(this IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints.ServiceProvider.GetService<WorkItemDispatcher>() is null)
+            throw new InvalidOperationException("MapTaskHub needs services.AddTaskHub(o => o.DatabasePath = \"taskhub.db\") first.");
+        return endpoints.MapGrpcService<TaskHubSidecarService>();
+    }
+}
