@@ -17,7 +17,8 @@ namespace AgentMesh.Services.Orchestrator;
 public static class OrchestratorRegistration
 {
     /// <summary>
-    /// Adds the Orchestrator, its run workflow and activities (Dapr.Workflow, <c>AddDaprWorkflow</c>) and
+    /// Adds the Orchestrator, its run workflow and activities (Dapr.Workflow, <c>AddDaprWorkflow</c>, with the
+    /// SDK's source-generated registrations) and
     /// its clients of Planner, Agents and State (addresses <c>Mesh:Planner</c>, <c>Mesh:Agents</c>,
     /// <c>Mesh:State</c>; see <see cref="MeshOptions"/>). With the embedded engine it also adds the task
     /// hub the SDK talks to (the host must point DAPR_GRPC_ENDPOINT at its own address), and
@@ -44,13 +45,10 @@ public static class OrchestratorRegistration
             health.AddCheck<TaskHubHealthCheck>("task-hub", tags: [OrchestratorContract.Descriptor.FullName]);
         }
 
-        services.AddDaprWorkflow(workflows =>
-        {
-            workflows.RegisterWorkflow<RunWorkflow.RunWorkflow>();
-            workflows.RegisterActivity<CreatePlanActivity>();
-            workflows.RegisterActivity<RunStepActivity>();
-            workflows.RegisterActivity<UpdateRunActivity>();
-        });
+        // The Dapr Workflow source generator registers every Workflow and WorkflowActivity class of this
+        // assembly (RunWorkflow, CreatePlanActivity, RunStepActivity, UpdateRunActivity) by class name;
+        // registering them here as well would register them twice.
+        services.AddDaprWorkflow();
         if (engine.IsEmbedded)
         {
             StartAfterHostStarted.Defer(services, typeof(DaprWorkflowClient).Assembly);

@@ -47,7 +47,7 @@ public sealed class MultiProcessTests
             ["Mesh__Planner"] = planner.Address,
             ["Mesh__Agents"] = agents.Address,
             ["Mesh__State"] = state.Address,
-            ["Orchestrator__TaskHubPath"] = Path.Combine(scenario.DataDirectory, "taskhub.db"),
+            ["Workflow__TaskHubPath"] = Path.Combine(scenario.DataDirectory, "taskhub.db"),
             ["Orchestrator__ActivityFirstRetryInterval"] = "00:00:00.200",
         }, scenario.DataDirectory);
 

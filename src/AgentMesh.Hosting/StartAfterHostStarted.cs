@@ -1,23 +1,26 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace AgentMesh.Services.Orchestrator;
+namespace AgentMesh.Hosting;
 
 /// <summary>
-/// Starts a hosted service only once the host has started, that is once its server listens. The
-/// Dapr.Workflow worker dials the embedded task hub in this same host when it starts; started any
-/// earlier, its first dial is refused and the SDK waits 5 s before dialling again.
+/// Starts a hosted service only once the host has started, that is once its server listens. For a
+/// client of this same host started as a hosted service: the Dapr.Workflow worker dials the
+/// embedded task hub when it starts; started any earlier, its first dial is refused and the SDK
+/// waits 5 s before dialling again.
 /// </summary>
-internal sealed class StartAfterHostStarted(IHostedService inner, IHostApplicationLifetime lifetime) : IHostedService
+public sealed class StartAfterHostStarted(IHostedService inner, IHostApplicationLifetime lifetime) : IHostedService
 {
     private CancellationTokenRegistration _registration;
 
+    /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _registration = lifetime.ApplicationStarted.Register(() => _ = inner.StartAsync(CancellationToken.None));
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _registration.DisposeAsync().ConfigureAwait(false);
