@@ -151,7 +151,7 @@ public sealed partial class OrchestratorService(
         switch (request.InputCase)
         {
             case StartRunRequest.InputOneofCase.Goal when !string.IsNullOrWhiteSpace(request.Goal):
-                return new RunInput("", request.Goal.Trim(), null);
+                return new RunInput("", request.Goal.Trim(), null, RunSettings.From(options.Value));
             case StartRunRequest.InputOneofCase.Plan:
                 var violations = new PlanValidator(options.Value.KnownRoles).FindViolations(request.Plan);
                 if (violations.Count > 0)
@@ -161,7 +161,7 @@ public sealed partial class OrchestratorService(
                         violations.Select(v => ("plan." + v.Field, v.Description)));
                 }
 
-                return new RunInput("", "", PlanJson.FromProto(request.Plan));
+                return new RunInput("", "", PlanJson.FromProto(request.Plan), RunSettings.From(options.Value));
             default:
                 throw BadRequestStatus.Create("goal", "StartRunRequest needs a goal (non-empty text) or a plan.");
         }

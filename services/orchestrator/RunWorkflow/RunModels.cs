@@ -5,8 +5,18 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 
 // Payloads of the run workflow and its activities (JSON in workflow history).
 
-/// <summary>Input of <see cref="RunWorkflow"/>: exactly one of <paramref name="Goal"/> and <paramref name="Plan"/> drives the run.</summary>
-public sealed record RunInput(string RunId, string Goal, PlanDocument? Plan);
+/// <summary>
+/// Input of <see cref="RunWorkflow"/>: exactly one of <paramref name="Goal"/> and <paramref name="Plan"/> drives the run;
+/// <paramref name="Settings"/> are the Orchestrator's settings when the run started, kept in history so every replay sees the same.
+/// </summary>
+public sealed record RunInput(string RunId, string Goal, PlanDocument? Plan, RunSettings Settings);
+
+/// <summary>The settings a run keeps for its whole life: activity retries (<see cref="ActivityMaxAttempts"/> attempts, the first retry after <see cref="ActivityFirstRetryInterval"/>, doubling) and how long an approval may wait.</summary>
+public sealed record RunSettings(int ActivityMaxAttempts, TimeSpan ActivityFirstRetryInterval, TimeSpan ApprovalTimeout)
+{
+    /// <summary>The settings of <paramref name="options"/>.</summary>
+    public static RunSettings From(OrchestratorOptions options) => new(options.ActivityMaxAttempts, options.ActivityFirstRetryInterval, options.ApprovalTimeout);
+}
 
 /// <summary>Token counts.</summary>
 public sealed record Usage(long InputTokens, long OutputTokens)

@@ -1,7 +1,6 @@
 using AgentMesh.Contracts.V1;
 using AgentMesh.Planning;
 using Dapr.Workflow;
-using Microsoft.Extensions.Options;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 
@@ -9,16 +8,16 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// One run as a durable workflow (instance id = run id): plan (unless the caller gave one), then
 /// run the plan's steps as activities, each as soon as its dependencies are done (independent
 /// steps in parallel), pausing for approvals the steps ask for; finally record the outcome.
-/// Deterministic: all I/O happens in activities.
+/// Deterministic: all I/O happens in activities, and its settings come with its input.
 /// </summary>
-public sealed class RunWorkflow(IOptions<OrchestratorOptions> options) : Workflow<RunInput, string>
+public sealed class RunWorkflow : Workflow<RunInput, string>
 {
     /// <summary>Name of the external event that carries the decision on <paramref name="approvalId"/>.</summary>
     public static string ApprovalEventName(string approvalId) => "approval:" + approvalId;
 
     public override async Task<string> RunAsync(WorkflowContext context, RunInput input)
     {
-        var settings = options.Value;
+        var settings = input.Settings;
         var activityOptions = new WorkflowTaskOptions(new WorkflowRetryPolicy(
             settings.ActivityMaxAttempts, settings.ActivityFirstRetryInterval, backoffCoefficient: 2.0));
         var usage = Usage.Zero;

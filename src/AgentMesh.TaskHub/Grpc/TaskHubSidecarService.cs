@@ -155,14 +155,16 @@ internal sealed class TaskHubSidecarService(
         return new CompleteTaskResponse();
     }
 
-    public override async Task<CompleteTaskResponse> CompleteOrchestratorTask(WorkflowResponse request, ServerCallContext context)
+    public override async Task<CompleteTaskResponse> CompleteWorkflowTask(WorkflowResponse request, ServerCallContext context)
     {
         await dispatcher.CompleteWorkflowAsync(request, context.CancellationToken).ConfigureAwait(false);
         return new CompleteTaskResponse();
     }
 
-    public override Task<CompleteTaskResponse> CompleteWorkflowTask(WorkflowResponse request, ServerCallContext context)
-        => CompleteOrchestratorTask(request, context);
+    /// <summary>The deprecated name of <see cref="CompleteWorkflowTask"/>, which Dapr.Workflow 1.19.1's worker still calls (for runtimes older than 1.18).</summary>
+    [Obsolete("Deprecated in the protocol; use CompleteWorkflowTask.")]
+    public override Task<CompleteTaskResponse> CompleteOrchestratorTask(WorkflowResponse request, ServerCallContext context)
+        => CompleteWorkflowTask(request, context);
 
     public override Task<RerunWorkflowFromEventResponse> RerunWorkflowFromEvent(RerunWorkflowFromEventRequest request, ServerCallContext context)
         => throw new RpcException(new Status(StatusCode.Unimplemented, "RerunWorkflowFromEvent is not supported by the embedded hub yet; start a new instance instead."));

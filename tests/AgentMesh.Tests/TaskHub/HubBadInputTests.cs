@@ -69,7 +69,7 @@ public sealed class HubBadInputTests(HubFixture fixture) : IClassFixture<HubFixt
     {
         var reply = await Raw.CompleteActivityTaskAsync(new Sidecar.ActivityResponse { InstanceId = "whoever", TaskId = 1, CompletionToken = "not-a-token", Result = "\"forged\"" });
         Assert.NotNull(reply);
-        var turn = await Raw.CompleteOrchestratorTaskAsync(new Sidecar.WorkflowResponse { InstanceId = "whoever", CompletionToken = "stale" });
+        var turn = await Raw.CompleteWorkflowTaskAsync(new Sidecar.WorkflowResponse { InstanceId = "whoever", CompletionToken = "stale" });
         Assert.NotNull(turn);
 
         var id = "fine-" + Guid.NewGuid().ToString("N");

@@ -49,11 +49,11 @@ public sealed class WorkItemStreamTests : IAsyncLifetime
             {
                 Id = 0, CompleteWorkflow = new CompleteWorkflowAction { WorkflowStatus = OrchestrationStatus.Completed, Result = "\"done\"" },
             };
-            await Client.CompleteOrchestratorTaskAsync(new WorkflowResponse { InstanceId = "w1", CompletionToken = first.CompletionToken, Actions = { complete } });
+            await Client.CompleteWorkflowTaskAsync(new WorkflowResponse { InstanceId = "w1", CompletionToken = first.CompletionToken, Actions = { complete } });
             var afterStale = await Client.GetInstanceAsync(new GetInstanceRequest { InstanceId = "w1" });
             Assert.Equal(OrchestrationStatus.Pending, afterStale.WorkflowState.WorkflowStatus); // the stale answer committed nothing
 
-            await Client.CompleteOrchestratorTaskAsync(new WorkflowResponse { InstanceId = "w1", CompletionToken = second.CompletionToken, Actions = { complete } });
+            await Client.CompleteWorkflowTaskAsync(new WorkflowResponse { InstanceId = "w1", CompletionToken = second.CompletionToken, Actions = { complete } });
             var done = await Client.WaitForInstanceCompletionAsync(new GetInstanceRequest { InstanceId = "w1", GetInputsAndOutputs = true }, deadline: DateTime.UtcNow.AddSeconds(30));
             Assert.Equal((OrchestrationStatus.Completed, "\"done\""), (done.WorkflowState.WorkflowStatus, done.WorkflowState.Output));
         }
