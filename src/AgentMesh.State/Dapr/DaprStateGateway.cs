@@ -59,6 +59,18 @@ internal sealed class DaprStateGateway
         return result;
     }
 
+    /// <summary>Which of <paramref name="keys"/> Dapr holds an item under (GetBulkState), without parsing them.</summary>
+    public async Task<List<string>> WhichExistAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var items = await _client.GetBulkStateAsync(_storeName, keys.ToList(), parallelism: null, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return items.Where(item => !string.IsNullOrEmpty(item.Value)).Select(item => item.Key).ToList();
+    }
+
     /// <summary>
     /// Applies <paramref name="writes"/> all-or-nothing: one SaveState / DeleteState for a single write, else one
     /// ExecuteStateTransaction. Returns <c>false</c> when Dapr reports an ETag mismatch (nothing was written).

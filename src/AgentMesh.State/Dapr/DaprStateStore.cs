@@ -161,7 +161,8 @@ public sealed class DaprStateStore : IStateStore
                 writes = [.. writes, .. indexWrites];
             }
 
-            if (await _gateway.TryWriteAsync(writes, cancellationToken).ConfigureAwait(false))
+            if (await StillAbsentAsync(writes, cancellationToken).ConfigureAwait(false)
+                && await _gateway.TryWriteAsync(writes, cancellationToken).ConfigureAwait(false))
             {
                 return plan;
             }
@@ -176,6 +177,24 @@ public sealed class DaprStateStore : IStateStore
             DaprStateStoreLog.WriteConflictRetried(_logger, keys[0], attempt);
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 2 + (4 * Math.Min(attempt, 10)))), _timeProvider, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Re-reads the keys that <paramref name="writes"/> create (first-write, no ETag) and says whether all are still
+    /// absent. A create is safe only if its key was absent after the index document guarding it (its directory's,
+    /// or for a new directory its parent's) was read: a creator that commits later must change that document, so
+    /// the ETag check fails; one that committed earlier is seen here. The first reads came before the index reads,
+    /// so this check is needed where a component ignores first-write in transactions (Redis).
+    /// </summary>
+    private async Task<bool> StillAbsentAsync(IReadOnlyList<DaprWrite> writes, CancellationToken cancellationToken)
+    {
+        var creates = writes.Where(write => !write.IsDelete && write.ETag is null).Select(write => write.Key).ToList();
+        if (creates.Count == 0)
+        {
+            return true;
+        }
+
+        return (await _gateway.WhichExistAsync(creates, cancellationToken).ConfigureAwait(false)).Count == 0;
     }
 
     /// <summary>

@@ -9,13 +9,19 @@ namespace AgentMesh.Tests.State;
 /// <see cref="DaprStateStandIn"/> (a stand-in for daprd, which cannot run here), both on the test's clock.
 /// <see cref="StateStoreTarget.Reopen"/> gives a new client and store over the same sidecar data.
 /// </summary>
-public sealed class DaprStandInTarget : StateStoreTarget
+public class DaprStandInTarget : StateStoreTarget
 {
     private readonly List<DaprClient> _clients = [];
 
     public DaprStandInTarget()
+        : this(transactionsIgnoreFirstWrite: false)
     {
-        Sidecar = DaprStateStandIn.StartAsync(new DaprStateStandInOptions { Clock = Clock }).GetAwaiter().GetResult();
+    }
+
+    protected DaprStandInTarget(bool transactionsIgnoreFirstWrite)
+    {
+        Sidecar = DaprStateStandIn.StartAsync(new DaprStateStandInOptions { Clock = Clock, TransactionsIgnoreFirstWrite = transactionsIgnoreFirstWrite })
+            .GetAwaiter().GetResult();
     }
 
     public DaprStateStandIn Sidecar { get; }
@@ -41,3 +47,9 @@ public sealed class DaprStandInTarget : StateStoreTarget
 
     protected override IStateStore Create() => OpenStore();
 }
+
+/// <summary>
+/// Like <see cref="DaprStandInTarget"/>, but the stand-in's transactions ignore first-write as the Redis
+/// component's do, so create-only rests on the key index's ETags alone.
+/// </summary>
+public sealed class RedisLikeDaprStandInTarget() : DaprStandInTarget(transactionsIgnoreFirstWrite: true);

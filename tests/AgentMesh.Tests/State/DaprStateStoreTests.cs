@@ -10,11 +10,18 @@ namespace AgentMesh.Tests.State;
 /// below has its own DaprClient, as separate processes would), the index's cleanup of expired keys, the cost of
 /// a write in sidecar calls, and the keys Dapr reserves. Runs over <see cref="DaprStateStandIn"/>.
 /// </summary>
-public sealed class DaprStateStoreTests : IDisposable
+public class DaprStateStoreTests : IDisposable
 {
     private const string IndexPrefix = "agentmesh.keyindex:";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
-    private readonly DaprStandInTarget _target = new();
+    private readonly DaprStandInTarget _target;
+
+    public DaprStateStoreTests()
+        : this(new DaprStandInTarget())
+    {
+    }
+
+    protected DaprStateStoreTests(DaprStandInTarget target) => _target = target;
 
     public void Dispose() => _target.Dispose();
 
@@ -67,7 +74,7 @@ public sealed class DaprStateStoreTests : IDisposable
     public async Task Concurrent_create_only_writers_of_one_key_from_separate_clients_exactly_one_wins()
     {
         var stores = Enumerable.Range(0, 6).Select(_ => _target.OpenStore()).ToArray();
-        for (var round = 0; round < 5; round++)
+        for (var round = 0; round < 20; round++)
         {
             var key = $"once/r{round}";
             var attempts = stores.Select((store, i) => Task.Run(async () =>
@@ -88,7 +95,7 @@ public sealed class DaprStateStoreTests : IDisposable
             Assert.Equal(winner.ToString(), Text((await stores[0].GetAsync(key))!.Value));
         }
 
-        Assert.Equal(5, (await stores[0].ListKeysAsync("once/", null, 10)).Keys.Count);
+        Assert.Equal(20, (await stores[0].ListKeysAsync("once/", null, 50)).Keys.Count);
     }
 
     [Fact]
@@ -215,3 +222,9 @@ public sealed class DaprStateStoreTests : IDisposable
 
     private static string Text(ReadOnlyMemory<byte> bytes) => Encoding.UTF8.GetString(bytes.Span);
 }
+
+/// <summary>
+/// The same, over a stand-in whose transactions ignore first-write (as the Redis component's do): there only
+/// the key index's ETags keep two creators of one key from both committing.
+/// </summary>
+public sealed class RedisLikeDaprStateStoreTests() : DaprStateStoreTests(new RedisLikeDaprStandInTarget());

@@ -141,3 +141,5 @@ public sealed class SqliteFileRunEventLogTests : RunEventLogContractTests<Sqlite
 public sealed class SqliteMemoryRunEventLogTests : RunEventLogContractTests<SqliteMemoryTarget>;
 
 public sealed class DaprStandInRunEventLogTests : RunEventLogContractTests<DaprStandInTarget>;
+
+public sealed class RedisLikeDaprStandInRunEventLogTests : RunEventLogContractTests<RedisLikeDaprStandInTarget>;

@@ -221,3 +221,5 @@ public sealed class SqliteFileStateStoreContractTests : StateStoreContractTests<
 public sealed class SqliteMemoryStateStoreContractTests : StateStoreContractTests<SqliteMemoryTarget>;
 
 public sealed class DaprStandInStateStoreContractTests : StateStoreContractTests<DaprStandInTarget>;
+
+public sealed class RedisLikeDaprStandInStateStoreContractTests : StateStoreContractTests<RedisLikeDaprStandInTarget>;

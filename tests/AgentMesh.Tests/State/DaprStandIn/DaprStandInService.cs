@@ -135,8 +135,8 @@ internal sealed class DaprStandInService
             CheckKey(operation.Request.Key);
             writes.Add(operation.OperationType switch
             {
-                "upsert" => ToWrite(operation.Request, isDelete: false),
-                "delete" => ToWrite(operation.Request, isDelete: true),
+                "upsert" => ToWrite(operation.Request, isDelete: false, _options.TransactionsIgnoreFirstWrite),
+                "delete" => ToWrite(operation.Request, isDelete: true, _options.TransactionsIgnoreFirstWrite),
                 _ => throw DaprStandInErrors.UnsupportedOperation(operation.OperationType),
             });
         }
@@ -181,8 +181,8 @@ internal sealed class DaprStandInService
         }
     }
 
-    private static DaprStandInWrite ToWrite(Dapr.Client.Autogen.Grpc.v1.StateItem item, bool isDelete) =>
-        new(item.Key, isDelete, item.Value.ToByteArray(), item.Etag?.Value, item.Options?.Concurrency == StateConcurrency.ConcurrencyFirstWrite, item.Metadata);
+    private static DaprStandInWrite ToWrite(Dapr.Client.Autogen.Grpc.v1.StateItem item, bool isDelete, bool ignoreFirstWrite = false) =>
+        new(item.Key, isDelete, item.Value.ToByteArray(), item.Etag?.Value, !ignoreFirstWrite && item.Options?.Concurrency == StateConcurrency.ConcurrencyFirstWrite, item.Metadata);
 
     /// <summary>daprd ≥ 1.12 returns the expiry of a TTL'd item as metadata <c>ttlExpireTime</c> (RFC 3339, UTC).</summary>
     private static void AddExpiry(Google.Protobuf.Collections.MapField<string, string> metadata, DaprStandInComponent.Entry entry)

@@ -20,6 +20,13 @@ public sealed record DaprStateStandInOptions
     /// <summary>When set, every call must carry this <c>dapr-api-token</c> (daprd with <c>DAPR_API_TOKEN</c>). Default <c>null</c>.</summary>
     public string? ApiToken { get; init; }
 
+    /// <summary>
+    /// When <c>true</c>, ExecuteStateTransaction ignores first-write concurrency, as the Redis component's
+    /// <c>Multi</c> does (components-contrib state/redis: its transactional script gets no first-write flag), so
+    /// only ETags guard a transaction. Default <c>false</c> (the in-memory and SQL components honour it).
+    /// </summary>
+    public bool TransactionsIgnoreFirstWrite { get; init; }
+
     /// <summary>Clock for TTL. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
