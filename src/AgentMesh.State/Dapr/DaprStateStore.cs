@@ -35,8 +35,14 @@ namespace AgentMesh.State;
 /// <para><b>TTL</b> is Dapr's <c>ttlInSeconds</c> metadata rounded up to whole seconds; a write without TTL sends -1,
 /// which removes an earlier expiry (docs.dapr.io, "State Time-to-Live"; the Redis component keeps it otherwise).
 /// Items are invisible from their exact expiry by this store's <see cref="TimeProvider"/>.</para>
-/// <para><b>Limits.</b> Keys must not contain <c>'||'</c> (Dapr reserves it). Atomicity is the component's: the
-/// Redis component does not roll a transaction back when one of its ETag checks fails.</para>
+/// <para><b>Several processes.</b> Stores in several processes may share one Dapr state store; a
+/// <see cref="RunEventLog"/> waiter then sees appends made elsewhere by polling
+/// (<see cref="RunEventLogOptions.PollInterval"/>, default 1 s), since its wake-ups are in-process only.</para>
+/// <para><b>Limits.</b> Keys must not contain <c>'||'</c> (Dapr reserves it). A transaction also carries the index
+/// documents it changes, which counts against a component's limit of operations per transaction. Atomicity is the
+/// component's: the Redis component does not roll a transaction back when one of its ETag checks fails. A component
+/// whose ETags restart after a delete (Redis counts versions per key) cannot tell a key deleted and re-created within
+/// one read-to-commit round trip of a conditional write from the original.</para>
 /// </remarks>
 public sealed class DaprStateStore : IStateStore
 {
