@@ -2,7 +2,8 @@ namespace AgentMesh.State;
 
 /// <summary>
 /// A write's concurrency check failed: ETag mismatch (or the item is absent) or a create-only write found
-/// an existing item. Dapr's state API answers these with HTTP 409 / gRPC Aborted.
+/// an existing item. Dapr's state API answers these with gRPC Aborted from SaveState / DeleteState and with
+/// gRPC Internal ("possible etag mismatch") from ExecuteStateTransaction; <see cref="DaprStateStore"/> maps both here.
 /// </summary>
 public sealed class StateConcurrencyException : Exception
 {

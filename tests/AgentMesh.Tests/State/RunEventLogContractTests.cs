@@ -139,3 +139,7 @@ public abstract class RunEventLogContractTests<TTarget> : IDisposable
 public sealed class SqliteFileRunEventLogTests : RunEventLogContractTests<SqliteFileTarget>;
 
 public sealed class SqliteMemoryRunEventLogTests : RunEventLogContractTests<SqliteMemoryTarget>;
+
+public sealed class DaprStandInRunEventLogTests : RunEventLogContractTests<DaprStandInTarget>;
+
+public sealed class RedisLikeDaprStandInRunEventLogTests : RunEventLogContractTests<RedisLikeDaprStandInTarget>;

@@ -124,6 +124,20 @@ public abstract class StateStoreContractTests<TTarget> : IDisposable
     }
 
     [Fact]
+    public async Task A_write_without_ttl_removes_an_earlier_expiry()
+    {
+        await Store.SetAsync("ttl/kept", Bytes("1"), new StateWriteOptions { Ttl = TimeSpan.FromSeconds(5) });
+        var etag = await Store.SetAsync("ttl/kept", Bytes("2"));
+        Assert.Null((await Store.GetAsync("ttl/kept"))!.ExpiresAt);
+
+        _target.Clock.Advance(TimeSpan.FromSeconds(6));
+        var item = await Store.GetAsync("ttl/kept");
+        Assert.Equal("2", Text(item!.Value));
+        Assert.Equal(etag, item.ETag);
+        Assert.Equal(["ttl/kept"], (await Store.ListKeysAsync("ttl/", null, 10)).Keys);
+    }
+
+    [Fact]
     public async Task Bulk_get_returns_existing_items_in_request_order()
     {
         await Store.SetAsync("b/2", Bytes("two"));
@@ -205,3 +219,7 @@ public sealed class SqliteFileStateStoreContractTests : StateStoreContractTests<
 }
 
 public sealed class SqliteMemoryStateStoreContractTests : StateStoreContractTests<SqliteMemoryTarget>;
+
+public sealed class DaprStandInStateStoreContractTests : StateStoreContractTests<DaprStandInTarget>;
+
+public sealed class RedisLikeDaprStandInStateStoreContractTests : StateStoreContractTests<RedisLikeDaprStandInTarget>;

@@ -35,7 +35,11 @@ public abstract class StateStoreTarget : IDisposable
 
     private IStateStore Track(IStateStore store)
     {
-        _opened.Add((IDisposable)store);
+        if (store is IDisposable disposable)
+        {
+            _opened.Add(disposable);
+        }
+
         return store;
     }
 }
