@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AgentMesh.TaskHub;
@@ -28,7 +29,7 @@ public static class TaskHubRegistration
         services.TryAddSingleton<ITaskHubBackend>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<TaskHubOptions>>().Value;
-            return new SqliteTaskHubBackend(o.DatabasePath, o.TimeProvider, o.TurnLockTimeout);
+            return new SqliteTaskHubBackend(o.DatabasePath, o.TimeProvider, o.TurnLockTimeout, sp.GetRequiredService<ILogger<SqliteTaskHubBackend>>());
         });
         services.TryAddSingleton<WorkItemDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkItemDispatcher>());

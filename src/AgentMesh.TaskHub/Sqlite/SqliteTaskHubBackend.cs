@@ -1,7 +1,9 @@
 using AgentMesh.TaskHub.Protocol;
 using AgentMesh.TaskHub.Backend;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using static AgentMesh.TaskHub.Sqlite.SqliteStatements;
 
 namespace AgentMesh.TaskHub.Sqlite;
@@ -10,7 +12,7 @@ namespace AgentMesh.TaskHub.Sqlite;
 /// The embedded task hub: one SQLite file (WAL, synchronous=FULL, so every acknowledged write is
 /// durable), one connection, operations serialized in-process, each an IMMEDIATE transaction.
 /// </summary>
-internal sealed class SqliteTaskHubBackend(string databasePath, TimeProvider timeProvider, TimeSpan lockTimeout) : ITaskHubBackend
+internal sealed class SqliteTaskHubBackend(string databasePath, TimeProvider timeProvider, TimeSpan lockTimeout, ILogger logger) : ITaskHubBackend
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SqliteConnection? _connection;
@@ -162,35 +164,50 @@ internal sealed class SqliteTaskHubBackend(string databasePath, TimeProvider tim
     public Task<OrchestrationWorkItem?> GetOrchestrationWorkItemAsync(CancellationToken cancellationToken = default) =>
         InTransactionAsync((c, tx) =>
         {
-            var now = NowMs();
-            string instanceId, executionId;
-            OrchestrationStatus status;
-            using (var command = Command(c, tx, $"""
-                SELECT i.instance_id, i.execution_id, i.status FROM instances i
-                WHERE i.status NOT IN {SqliteTaskHubSchema.TerminalStatuses}
-                  AND (i.locked_by IS NULL OR i.lock_expires_at < $now)
-                  AND EXISTS (SELECT 1 FROM inbox m WHERE m.instance_id = i.instance_id AND m.visible_at <= $now)
-                  AND (i.status <> {(int)OrchestrationStatus.Pending}
-                       OR EXISTS (SELECT 1 FROM inbox s WHERE s.instance_id = i.instance_id AND s.is_start = 1 AND s.visible_at <= $now))
-                  AND (i.status <> {(int)OrchestrationStatus.Suspended}
-                       OR EXISTS (SELECT 1 FROM inbox r WHERE r.instance_id = i.instance_id AND r.kind IN {SqliteTaskHubSchema.ReleasingKinds}))
-                ORDER BY (SELECT MIN(m.id) FROM inbox m WHERE m.instance_id = i.instance_id AND m.visible_at <= $now)
-                LIMIT 1
-                """, ("$now", now)))
-            using (var reader = command.ExecuteReader())
+            // An instance whose stored events cannot be read fails alone; the search goes on with the next one.
+            while (true)
             {
-                if (!reader.Read())
-                    return null;
-                instanceId = reader.GetString(0);
-                executionId = reader.GetString(1);
-                status = (OrchestrationStatus)reader.GetInt64(2);
+                var workItem = TryLockNextInstance(c, tx, out var corrupt);
+                if (corrupt is null)
+                    return workItem;
+                FailCorruptInstance(c, tx, corrupt.Value.InstanceId, corrupt.Value.Error);
             }
-            var token = Guid.NewGuid().ToString("N");
-            Execute(c, tx, "UPDATE instances SET locked_by = $token, lock_expires_at = $expires WHERE instance_id = $id",
-                ("$token", token), ("$expires", now + (long)lockTimeout.TotalMilliseconds), ("$id", instanceId));
-            // Results addressed to an execution that continued as new are stale.
-            Execute(c, tx, "DELETE FROM inbox WHERE instance_id = $id AND execution_id IS NOT NULL AND execution_id <> $exec",
-                ("$id", instanceId), ("$exec", executionId));
+        }, signal: false, cancellationToken);
+
+    private OrchestrationWorkItem? TryLockNextInstance(SqliteConnection c, SqliteTransaction tx, out (string InstanceId, InvalidProtocolBufferException Error)? corrupt)
+    {
+        corrupt = null;
+        var now = NowMs();
+        string instanceId, executionId;
+        OrchestrationStatus status;
+        using (var command = Command(c, tx, $"""
+            SELECT i.instance_id, i.execution_id, i.status FROM instances i
+            WHERE i.status NOT IN {SqliteTaskHubSchema.TerminalStatuses}
+              AND (i.locked_by IS NULL OR i.lock_expires_at < $now)
+              AND EXISTS (SELECT 1 FROM inbox m WHERE m.instance_id = i.instance_id AND m.visible_at <= $now)
+              AND (i.status <> {(int)OrchestrationStatus.Pending}
+                   OR EXISTS (SELECT 1 FROM inbox s WHERE s.instance_id = i.instance_id AND s.is_start = 1 AND s.visible_at <= $now))
+              AND (i.status <> {(int)OrchestrationStatus.Suspended}
+                   OR EXISTS (SELECT 1 FROM inbox r WHERE r.instance_id = i.instance_id AND r.kind IN {SqliteTaskHubSchema.ReleasingKinds}))
+            ORDER BY (SELECT MIN(m.id) FROM inbox m WHERE m.instance_id = i.instance_id AND m.visible_at <= $now)
+            LIMIT 1
+            """, ("$now", now)))
+        using (var reader = command.ExecuteReader())
+        {
+            if (!reader.Read())
+                return null;
+            instanceId = reader.GetString(0);
+            executionId = reader.GetString(1);
+            status = (OrchestrationStatus)reader.GetInt64(2);
+        }
+        var token = Guid.NewGuid().ToString("N");
+        Execute(c, tx, "UPDATE instances SET locked_by = $token, lock_expires_at = $expires WHERE instance_id = $id",
+            ("$token", token), ("$expires", now + (long)lockTimeout.TotalMilliseconds), ("$id", instanceId));
+        // Results addressed to an execution that continued as new are stale.
+        Execute(c, tx, "DELETE FROM inbox WHERE instance_id = $id AND execution_id IS NOT NULL AND execution_id <> $exec",
+            ("$id", instanceId), ("$exec", executionId));
+        try
+        {
             var newEvents = new List<InboxMessage>();
             using (var command = Command(c, tx, "SELECT id, event FROM inbox WHERE instance_id = $id AND visible_at <= $now ORDER BY is_start DESC, id",
                 ("$id", instanceId), ("$now", now)))
@@ -200,7 +217,31 @@ internal sealed class SqliteTaskHubBackend(string databasePath, TimeProvider tim
                     newEvents.Add(new InboxMessage(reader.GetInt64(0), HistoryEvent.Parser.ParseFrom((byte[])reader.GetValue(1))));
             }
             return new OrchestrationWorkItem(instanceId, executionId, status, token, ReadHistory(c, tx, instanceId), newEvents);
-        }, signal: false, cancellationToken);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            corrupt = (instanceId, e);
+            return null;
+        }
+    }
+
+    /// <summary>Ends an instance whose stored history or inbox cannot be parsed as FAILED, saying why, so it is never dispatched again.</summary>
+    private void FailCorruptInstance(SqliteConnection c, SqliteTransaction tx, string instanceId, InvalidProtocolBufferException error)
+    {
+        var failure = new TaskFailureDetails
+        {
+            ErrorType = "CorruptHistory",
+            ErrorMessage = $"The stored history or inbox of workflow instance '{instanceId}' cannot be read ({error.Message}); the instance cannot be replayed and has failed.",
+            IsNonRetriable = true,
+        };
+        var now = NowMs();
+        Execute(c, tx, "UPDATE instances SET status = $status, failure_details = $failure, last_updated_at = $now, completed_at = $now, locked_by = NULL, lock_expires_at = NULL WHERE instance_id = $id",
+            ("$status", (int)OrchestrationStatus.Failed), ("$failure", failure), ("$now", now), ("$id", instanceId));
+        Execute(c, tx, "DELETE FROM inbox WHERE instance_id = $id", ("$id", instanceId));
+        Execute(c, tx, "DELETE FROM activities WHERE instance_id = $id", ("$id", instanceId));
+        TaskHubLog.CorruptInstance(logger, instanceId, error);
+    }
+
 
     public Task CompleteOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, OrchestrationEpisode episode, CancellationToken cancellationToken = default) =>
         InTransactionAsync((c, tx) =>

@@ -23,13 +23,12 @@ internal static partial class ServiceSettings
     public static IReadOnlyList<string> Names { get; } = Enum.GetValues<MeshService>().Select(NameOf).ToList();
 
     /// <summary>
-    /// Settings of the State service's sidecar mode (issue 8, item 3), which another branch is adding;
-    /// not in this tree yet, so they cannot be resolved against code. Accepted for the service named
-    /// here only. Once that code has landed they resolve like the others and this list can go.
+    /// Settings read by a registration rather than by Program.cs or a section it binds: the State
+    /// service's <c>AddDaprStateStore</c> binds section <c>State:Dapr</c> (<see cref="AgentMesh.State.DaprStateStoreOptions"/>) itself.
     /// </summary>
     public static IReadOnlyDictionary<string, string[]> SidecarModeSettings { get; } = new Dictionary<string, string[]>
     {
-        ["state"] = ["State:Store", "State:Dapr:StoreName"],
+        ["state"] = ["State:Dapr:StoreName"],
     };
 
     private static readonly Dictionary<string, Type> OptionsBySection = new()
