@@ -59,6 +59,28 @@ public sealed class WorkItemStreamTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_turn_answered_as_stalled_leaves_the_instance_STALLED_until_a_new_event_gives_it_another_turn()
+    {
+        await Client.StartInstanceAsync(new CreateInstanceRequest { InstanceId = "s1", Name = "Any" });
+        using var stream = Client.GetWorkItems(new GetWorkItemsRequest());
+        var turn = await ReadOneAsync(stream);
+        var stall = new WorkflowAction
+        {
+            Id = 0, CompleteWorkflow = new CompleteWorkflowAction { WorkflowStatus = OrchestrationStatus.Stalled, Details = "patch 'v3' is not in this worker" },
+        };
+        await Client.CompleteWorkflowTaskAsync(new WorkflowResponse { InstanceId = "s1", CompletionToken = turn.CompletionToken, Actions = { stall } });
+
+        var stalled = await Client.GetInstanceAsync(new GetInstanceRequest { InstanceId = "s1" });
+        Assert.Equal(OrchestrationStatus.Stalled, stalled.WorkflowState.WorkflowStatus);
+        var history = await Client.GetInstanceHistoryAsync(new GetInstanceHistoryRequest { InstanceId = "s1" });
+        Assert.Contains(history.Events, e => e.ExecutionStalled is { Reason: StalledReason.PatchMismatch } s && s.Description == "patch 'v3' is not in this worker");
+
+        await Client.RaiseEventAsync(new RaiseEventRequest { InstanceId = "s1", Name = "nudge" });
+        var next = await ReadOneAsync(stream);
+        Assert.Equal("nudge", next.WorkflowRequest.NewEvents[^1].EventRaised.Name);
+    }
+
     private static async Task<WorkItem> ReadOneAsync(AsyncServerStreamingCall<WorkItem> call)
     {
         Assert.True(await call.ResponseStream.MoveNext().WaitAsync(TimeSpan.FromSeconds(30)));
