@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using AgentMesh.TaskHub.Backend;
 using AgentMesh.TaskHub.Protocol;
 using AgentMesh.TaskHub.Turns;
@@ -13,7 +14,8 @@ namespace AgentMesh.TaskHub.Dispatch;
 /// Hands stored work to the workers connected through GetWorkItems and commits their completions.
 /// Every work item carries a fresh completion token (the backend's lock token); a completion whose
 /// token is unknown (stale, or its stream dropped) is dropped; the work of a dropped stream is
-/// released and dispatched again.
+/// released and dispatched again. A completion without a token, from a worker of the protocol's older
+/// revision, is matched by the work it names (see <see cref="TryTake"/>).
 /// </summary>
 internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskHubOptions> options, ILogger<WorkItemDispatcher> logger) : BackgroundService
 {
@@ -82,7 +84,7 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
     /// <summary>Commits a worker's answer to a workflow turn. Returns false (and commits nothing) for a stale completion token.</summary>
     public async Task<bool> CompleteWorkflowAsync(WorkflowResponse response, CancellationToken cancellationToken)
     {
-        if (!_inFlight.TryRemove(response.CompletionToken, out var work) || work.Turn is not { } turn)
+        if (!TryTake(response.CompletionToken, w => w.Turn?.WorkItem.InstanceId == response.InstanceId, out var work) || work.Turn is not { } turn)
         {
             TaskHubLog.StaleCompletion(logger, "workflow", response.InstanceId, response.CompletionToken);
             return false;
@@ -109,7 +111,8 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
     /// <summary>Commits an activity's result. Returns false (and commits nothing) for a stale completion token.</summary>
     public async Task<bool> CompleteActivityAsync(ActivityResponse response, CancellationToken cancellationToken)
     {
-        if (!_inFlight.TryRemove(response.CompletionToken, out var work) || work.Activity is not { } activity)
+        if (!TryTake(response.CompletionToken, w => w.Activity?.InstanceId == response.InstanceId && w.Activity.TaskScheduled.EventId == response.TaskId, out var work)
+            || work.Activity is not { } activity)
         {
             TaskHubLog.StaleCompletion(logger, "activity", response.InstanceId, response.CompletionToken);
             return false;
@@ -201,6 +204,28 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
         if (!connection.Outbox.Writer.TryWrite(new WorkItem { ActivityRequest = request, CompletionToken = activity.LockToken }))
             await DisconnectAsync(connection).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// Takes the in-flight work a completion answers: by its completion token, or, when the token is
+    /// empty, by what the completion names. Workers of the protocol's older revision (the workflow
+    /// worker of @dapr/dapr 3.18.0, for one) never read WorkItem.completionToken (field 10) and leave
+    /// WorkflowResponse.completionToken (4) and ActivityResponse.completionToken (5) empty; for them a
+    /// turn is named by its instance id (a locked instance has one turn in flight) and an activity by
+    /// its instance id and task id. Such a completion cannot be told stale, as in that revision.
+    /// </summary>
+    private bool TryTake(string completionToken, Func<InFlightWork, bool> named, [NotNullWhen(true)] out InFlightWork? work)
+    {
+        if (completionToken.Length > 0)
+            return _inFlight.TryRemove(completionToken, out work);
+        foreach (var (token, candidate) in _inFlight)
+        {
+            if (named(candidate) && _inFlight.TryRemove(token, out work))
+                return true;
+        }
+
+        work = null;
+        return false;
     }
 
     /// <summary>The next connection (round robin) that has room, or null.</summary>

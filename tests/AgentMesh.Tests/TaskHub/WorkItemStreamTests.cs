@@ -9,8 +9,8 @@ namespace AgentMesh.Tests.TaskHub;
 
 /// <summary>
 /// The work-item protocol seen from a worker, with the SDK package's raw TaskHubSidecarService client
-/// playing the worker over real gRPC: fresh completion tokens, stale completions dropped, and the
-/// work of a dropped stream dispatched again.
+/// playing the worker over real gRPC: fresh completion tokens, stale completions dropped, the work of
+/// a dropped stream dispatched again, and token-less completions (the older revision) matched by what they name.
 /// </summary>
 public sealed class WorkItemStreamTests : IAsyncLifetime
 {
@@ -80,6 +80,31 @@ public sealed class WorkItemStreamTests : IAsyncLifetime
         var next = await ReadOneAsync(stream);
         Assert.Equal("nudge", next.WorkflowRequest.NewEvents[^1].EventRaised.Name);
     }
+
+    // The older protocol revision (@dapr/dapr 3.18) completes turns through the deprecated method name.
+#pragma warning disable CS0612
+    [Fact]
+    public async Task Completions_without_a_token_as_the_older_protocol_revision_sends_them_are_matched_by_instance_and_task_id()
+    {
+        await Client.StartInstanceAsync(new CreateInstanceRequest { InstanceId = "old1", Name = "Any" });
+        using var stream = Client.GetWorkItems(new GetWorkItemsRequest());
+        Assert.Equal("old1", (await ReadOneAsync(stream)).WorkflowRequest.InstanceId);
+        var schedule = new WorkflowAction { Id = 1, ScheduleTask = new ScheduleTaskAction { Name = "Step", Input = "1" } };
+        await Client.CompleteOrchestratorTaskAsync(new WorkflowResponse { InstanceId = "old1", Actions = { schedule } });
+
+        var activity = (await ReadOneAsync(stream)).ActivityRequest;
+        Assert.Equal(("old1", 1), (activity.WorkflowInstance.InstanceId, activity.TaskId));
+        await Client.CompleteActivityTaskAsync(new ActivityResponse { InstanceId = "old1", TaskId = 2, Result = "\"wrong task\"" }); // names no task in flight: dropped
+        await Client.CompleteActivityTaskAsync(new ActivityResponse { InstanceId = "old1", TaskId = 1, Result = "\"stepped\"" });
+
+        var turn = (await ReadOneAsync(stream)).WorkflowRequest;
+        Assert.Equal((1, "\"stepped\""), (turn.NewEvents[1].TaskCompleted.TaskScheduledId, turn.NewEvents[1].TaskCompleted.Result));
+        var complete = new WorkflowAction { Id = 2, CompleteWorkflow = new CompleteWorkflowAction { WorkflowStatus = OrchestrationStatus.Completed, Result = "\"done\"" } };
+        await Client.CompleteOrchestratorTaskAsync(new WorkflowResponse { InstanceId = "old1", Actions = { complete } });
+        var done = await Client.WaitForInstanceCompletionAsync(new GetInstanceRequest { InstanceId = "old1", GetInputsAndOutputs = true }, deadline: DateTime.UtcNow.AddSeconds(30));
+        Assert.Equal((OrchestrationStatus.Completed, "\"done\""), (done.WorkflowState.WorkflowStatus, done.WorkflowState.Output));
+    }
+#pragma warning restore CS0612
 
     private static async Task<WorkItem> ReadOneAsync(AsyncServerStreamingCall<WorkItem> call)
     {
