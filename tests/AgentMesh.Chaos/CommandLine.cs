@@ -25,9 +25,10 @@ internal sealed class CommandLine
         _options.TryGetValue(name, out var value) ? value
         : fallback ?? throw new ArgumentException($"--{name} is required.");
 
-    /// <summary>The option as an integer, or <paramref name="fallback"/> when absent.</summary>
-    public int Number(string name, int fallback) =>
-        _options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+    /// <summary>The option as an integer; <paramref name="fallback"/> when absent (null fallback: required).</summary>
+    public int Number(string name, int? fallback = null) =>
+        _options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture)
+        : fallback ?? throw new ArgumentException($"--{name} is required.");
 
     /// <summary>The option as seconds (e.g. <c>2.5</c>), or <paramref name="fallback"/> when absent.</summary>
     public TimeSpan Seconds(string name, TimeSpan fallback) =>

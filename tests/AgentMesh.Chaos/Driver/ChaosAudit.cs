@@ -45,7 +45,7 @@ internal static class ChaosAudit
     {
         var known = (await hub.ListIdsAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         foreach (var lost in plan.Where(p => !known.Contains(p.Id)))
-            report.Problem($"{lost.Id}: lost (started: {report.Kinds[lost.Kind].Started > 0}), not among the hub's instances");
+            report.Problem($"{lost.Id}: lost, not among the hub's instances");
         foreach (var extra in known.Except(plan.Select(p => p.Id)))
             report.Problem($"{extra}: an instance nobody started");
 
@@ -63,6 +63,8 @@ internal static class ChaosAudit
                 report.Problem($"{instance.Id}: {anomaly}");
             if (state is null)
                 continue;
+            if (instance.StartedByParent)
+                Interlocked.Increment(ref report.Kinds[instance.Kind].Started);
             CheckOutcome(instance, state, events, report);
             var created = state.CreatedTimestamp.ToDateTimeOffset();
             var completed = state.CompletedTimestamp?.ToDateTimeOffset();
@@ -79,7 +81,7 @@ internal static class ChaosAudit
         report.Journal = JournalAudit.Check(histories, entries);
         foreach (var problem in report.Journal.Problems)
             report.Problem(problem);
-        CountErrorLogs(files, report);
+        CheckHostLogs(files, report);
     }
 
     private static void CheckOutcome(PlannedInstance instance, WorkflowState state, IReadOnlyList<HistoryEvent> events, ChaosReport report)
@@ -97,18 +99,30 @@ internal static class ChaosAudit
             report.Problem($"{instance.Id}: output '{output}', expected '{instance.ExpectedOutput}'; history: {Describe(events)}");
     }
 
-    /// <summary>Error and critical lines (<c>fail:</c>, <c>crit:</c>) of every host log: each one is a problem.</summary>
-    private static void CountErrorLogs(RunFiles files, ChaosReport report)
+    /// <summary>
+    /// Error and critical lines (<c>fail:</c>, <c>crit:</c>) of every host log, and the hub's own warnings
+    /// (a stale or refused completion: within one process the hub lost track of work it had handed out):
+    /// each one is a problem. Other warnings are only counted.
+    /// </summary>
+    private static void CheckHostLogs(RunFiles files, ChaosReport report)
     {
         foreach (var host in report.Hosts)
         {
             var path = files.HostLog(host.Generation);
             if (!File.Exists(path))
                 continue;
-            foreach (var line in File.ReadLines(path).Where(l => l.Contains("fail: ", StringComparison.Ordinal) || l.Contains("crit: ", StringComparison.Ordinal)))
+            foreach (var line in File.ReadLines(path))
             {
-                report.ErrorLogLines++;
-                report.Problem($"host {host.Generation} logged: {line.Trim()}");
+                if (line.Contains("fail: ", StringComparison.Ordinal) || line.Contains("crit: ", StringComparison.Ordinal)
+                    || line.Contains("warn: AgentMesh.TaskHub", StringComparison.Ordinal))
+                {
+                    report.ErrorLogLines++;
+                    report.Problem($"host {host.Generation} logged: {line.Trim()}");
+                }
+                else if (line.Contains("warn: ", StringComparison.Ordinal))
+                {
+                    report.WarningLogLines++;
+                }
             }
         }
     }

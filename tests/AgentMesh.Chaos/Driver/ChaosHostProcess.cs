@@ -50,20 +50,32 @@ internal sealed class ChaosHostProcess : IDisposable
         _ = CopyAsync(process.StandardError, log);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        try
         {
-            log.WriteLine(line);
-            if (line.StartsWith(ChaosHost.ReadyLine, StringComparison.Ordinal))
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
             {
-                _ = CopyAsync(process.StandardOutput, log);
-                return new ChaosHostProcess(process, log, generation, clock.Elapsed);
+                log.WriteLine(line);
+                if (line.StartsWith(ChaosHost.ReadyLine, StringComparison.Ordinal))
+                {
+                    _ = CopyAsync(process.StandardOutput, log);
+                    return new ChaosHostProcess(process, log, generation, clock.Elapsed);
+                }
             }
+        }
+        catch
+        {
+            process.Kill();
+            process.Dispose();
+            log.Dispose();
+            throw;
         }
 
         await process.WaitForExitAsync(cancellationToken);
+        var exitCode = process.ExitCode;
+        process.Dispose();
         log.Dispose();
         throw new InvalidOperationException(
-            $"Chaos host {generation} exited with {process.ExitCode} before it was ready: {await File.ReadAllTextAsync(files.HostLog(generation), cancellationToken)}");
+            $"Chaos host {generation} exited with {exitCode} before it was ready: {await File.ReadAllTextAsync(files.HostLog(generation), cancellationToken)}");
     }
 
     /// <summary>SIGKILL: nothing of the host's shutdown code runs.</summary>
@@ -74,11 +86,12 @@ internal sealed class ChaosHostProcess : IDisposable
         _process.WaitForExit();
     }
 
-    /// <summary>Kills the process if it still runs.</summary>
+    /// <summary>Kills the process if it still runs and closes its log.</summary>
     public void Dispose()
     {
         Kill();
         _process.Dispose();
+        _log.Dispose();
     }
 
     private static async Task CopyAsync(StreamReader reader, TextWriter log)
@@ -88,9 +101,9 @@ internal sealed class ChaosHostProcess : IDisposable
             while (await reader.ReadLineAsync() is { } line)
                 log.WriteLine(line);
         }
-        catch (ObjectDisposedException)
+        catch (Exception e) when (e is ObjectDisposedException or IOException or InvalidOperationException)
         {
-            // The run is over.
+            // The process or its log was disposed: the run is over.
         }
     }
 }

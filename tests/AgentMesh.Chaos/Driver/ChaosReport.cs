@@ -45,8 +45,11 @@ public sealed class ChaosReport(ChaosSettings settings, string directory)
     /// <summary>The failures behind <see cref="RetriedCalls"/>, by status and detail.</summary>
     public IReadOnlyDictionary<string, int> CallFailures { get; set; } = new Dictionary<string, int>();
 
-    /// <summary>Error and critical log lines of the hosts.</summary>
+    /// <summary>Error and critical log lines of the hosts, and warnings of the hub (each also a problem).</summary>
     public int ErrorLogLines { get; set; }
+
+    /// <summary>Other warnings the hosts logged.</summary>
+    public int WarningLogLines { get; set; }
 
     /// <summary>From the first host's start to the last traffic call.</summary>
     public TimeSpan ChaosPhase { get; set; }
@@ -65,7 +68,7 @@ public sealed class ChaosReport(ChaosSettings settings, string directory)
     {
         var text = new StringBuilder();
         void Line(FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
-        Line($"chaos run: seed {settings.Seed}, {settings.Workflows} workflows, {Hosts.Count(h => h.KilledAfter is not null)} kills, folder {directory}");
+        Line($"chaos run: seed {settings.Seed}, {settings.Workflows} workflows started by the driver (+{Kinds[ChaosKind.Child].Planned} children), {Hosts.Count(h => h.KilledAfter is not null)} kills, folder {directory}");
         Line($"  {"kind",-8} {"planned",8} {"started",8} {"completed",10}");
         foreach (var (kind, counts) in Kinds)
             Line($"  {kind,-8} {counts.Planned,8} {counts.Started,8} {counts.Completed,10}");
@@ -78,7 +81,7 @@ public sealed class ChaosReport(ChaosSettings settings, string directory)
         Line($"timers fired: {TimersFired}; external events raised: {EventsRaised} (in histories: {EventsInHistories}); driver calls retried across outages: {RetriedCalls}");
         foreach (var (failure, count) in CallFailures.OrderByDescending(f => f.Value).Take(5))
             Line($"  {count} x {failure}");
-        Line($"host error log lines: {ErrorLogLines}");
+        Line($"host log lines: {ErrorLogLines} errors and hub warnings, {WarningLogLines} other warnings");
         Line($"time: chaos {Seconds(ChaosPhase)}, settling {Seconds(SettlePhase)}");
         Line($"problems: {_problems.Count}");
         foreach (var problem in _problems.Take(40))

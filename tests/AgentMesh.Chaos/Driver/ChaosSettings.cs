@@ -3,19 +3,19 @@ namespace AgentMesh.Chaos.Driver;
 /// <summary>The size and pace of one chaos run.</summary>
 public sealed class ChaosSettings
 {
-    /// <summary>Workflow instances to start, a quarter of each kind (chain, fan-out, timer, event). Default 240.</summary>
+    /// <summary>Workflow instances the driver starts, a fifth of each kind (chain, fan-out, timer, event, parent; each parent starts a child besides). Default 240.</summary>
     public int Workflows { get; set; } = 240;
 
-    /// <summary>How many times the host is SIGKILLed and started again on the same file. Default 4.</summary>
-    public int Kills { get; set; } = 4;
+    /// <summary>How many times the host is SIGKILLed and started again on the same file. Default 5.</summary>
+    public int Kills { get; set; } = 5;
 
     /// <summary>Seed of the plan and of the kill times. Default: a random one (the report prints it).</summary>
     public int Seed { get; set; } = Random.Shared.Next();
 
-    /// <summary>Shortest time a host lives after its ready line before it is killed. Default 0.3 s.</summary>
+    /// <summary>Shortest time a host lives, once ready and answering the driver, before it is killed. Default 0.3 s.</summary>
     public TimeSpan MinUptime { get; set; } = TimeSpan.FromSeconds(0.3);
 
-    /// <summary>Longest time a host lives after its ready line before it is killed. Default 4 s.</summary>
+    /// <summary>Longest time a host lives, once ready and answering the driver, before it is killed. Default 4 s.</summary>
     public TimeSpan MaxUptime { get; set; } = TimeSpan.FromSeconds(4);
 
     /// <summary>How long the last host gets for every instance to finish, and the driver's calls to get through. Default 90 s.</summary>
@@ -45,8 +45,8 @@ public sealed class ChaosSettings
     /// <summary>Throws <see cref="ArgumentException"/> naming the setting that is out of range.</summary>
     public void Validate()
     {
-        if (Workflows < 4)
-            throw new ArgumentException("Workflows must be at least 4 (one of each kind).");
+        if (Workflows < 5)
+            throw new ArgumentException("Workflows must be at least 5 (one of each kind).");
         if (Kills < 0)
             throw new ArgumentException("Kills must not be negative.");
         if (MinUptime <= TimeSpan.Zero || MaxUptime < MinUptime)

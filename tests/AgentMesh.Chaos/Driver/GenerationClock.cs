@@ -1,8 +1,8 @@
 namespace AgentMesh.Chaos.Driver;
 
 /// <summary>
-/// When each host generation became ready: traffic planned for "offset after host g is ready" waits
-/// for that moment (and is simply late when host g is already gone by then).
+/// When each host generation became ready (listening, and answering the driver): traffic planned for
+/// "offset after host g is ready" waits for that moment (and is simply late when host g is gone by then).
 /// </summary>
 internal sealed class GenerationClock
 {

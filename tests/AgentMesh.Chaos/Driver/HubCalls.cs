@@ -5,7 +5,7 @@ namespace AgentMesh.Chaos.Driver;
 
 /// <summary>
 /// The driver's calls to the hub (the raw TaskHubSidecarService client of the Dapr.Workflow package),
-/// retried while the host is down or dies under them until <see cref="GiveUpAfter"/>. A retried start
+/// retried while the host is down or dies under them, for at most <c>giveUpAfter</c> per call. A retried start
 /// first asks whether the lost attempt created the instance; a retried event may arrive twice (the
 /// chaos workflows await each event name once, so a second copy stays unread).
 /// </summary>
@@ -15,9 +15,6 @@ internal sealed class HubCalls(TaskHubSidecarService.TaskHubSidecarServiceClient
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private int _retries;
     private int _refusedEvents;
-
-    /// <summary>How long a call keeps retrying.</summary>
-    public TimeSpan GiveUpAfter => giveUpAfter;
 
     /// <summary>Calls that failed because the host was down or died, and were made again.</summary>
     public int Retries => Volatile.Read(ref _retries);
@@ -52,6 +49,10 @@ internal sealed class HubCalls(TaskHubSidecarService.TaskHubSidecarServiceClient
             }
         }
     }
+
+    /// <summary>Waits until the hub answers Hello (the channel is connected to the current host).</summary>
+    public Task HelloAsync(CancellationToken cancellationToken) =>
+        RetryAsync(async deadline => await client.HelloAsync(new Google.Protobuf.WellKnownTypes.Empty(), deadline: deadline, cancellationToken: cancellationToken), cancellationToken);
 
     /// <summary>Raises an event; false when the instance had finished (FAILED_PRECONDITION).</summary>
     public Task<bool> RaiseAsync(string instanceId, string name, string payloadJson, CancellationToken cancellationToken) =>

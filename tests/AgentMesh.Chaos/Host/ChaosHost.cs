@@ -28,8 +28,8 @@ internal static class ChaosHost
     /// </summary>
     public static async Task<int> RunAsync(CommandLine options)
     {
-        var port = options.Number("port", 0);
-        var generation = options.Number("generation", 1);
+        var port = options.Number("port");
+        var generation = options.Number("generation");
         var address = $"http://127.0.0.1:{port}";
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Warning);

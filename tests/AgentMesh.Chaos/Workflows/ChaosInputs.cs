@@ -11,5 +11,8 @@ public sealed record FanOutInput(int Width, int WorkMilliseconds);
 /// <summary><see cref="ChaosTimerWorkflow"/>: one durable timer per delay, each followed by a step.</summary>
 public sealed record TimerInput(int[] DelaysMilliseconds, int WorkMilliseconds);
 
-/// <summary><see cref="ChaosEventWorkflow"/>: waits for the external events <c>e0</c>..<c>e{Events-1}</c> in order, then one step.</summary>
-public sealed record EventInput(int Events, int WorkMilliseconds);
+/// <summary><see cref="ChaosEventWorkflow"/>: waits for the external events <c>e0</c>..<c>e{Events-1}</c> in order (each at most <paramref name="TimeoutSeconds"/>), then one step.</summary>
+public sealed record EventInput(int Events, int TimeoutSeconds, int WorkMilliseconds);
+
+/// <summary><see cref="ChaosParentWorkflow"/>: a <see cref="ChaosChainWorkflow"/> child on <paramref name="Child"/>, then one step.</summary>
+public sealed record ParentInput(ChainInput Child, int WorkMilliseconds);
