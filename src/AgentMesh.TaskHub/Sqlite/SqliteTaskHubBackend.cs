@@ -272,7 +272,7 @@ internal sealed class SqliteTaskHubBackend(string databasePath, TimeProvider tim
                     Execute(c, tx, "INSERT INTO activities (instance_id, execution_id, task_id, event) VALUES ($id, $exec, $task, $event)",
                         ("$id", id), ("$exec", executionId), ("$task", task.EventId), ("$event", task));
                 foreach (var timer in episode.NewTimers)
-                    InsertInbox(c, tx, id, executionId, timer, timer.TimerFired.FireAt.ToDateTimeOffset().ToUnixTimeMilliseconds(), isStart: false);
+                    InsertInbox(c, tx, id, executionId, timer, VisibleAt(timer.TimerFired.FireAt.ToDateTimeOffset()), isStart: false);
             }
 
             foreach (var child in episode.NewChildInstances)
@@ -401,7 +401,7 @@ internal sealed class SqliteTaskHubBackend(string databasePath, TimeProvider tim
             ("$name", started.Name), ("$status", (int)OrchestrationStatus.Pending), ("$input", started.Input),
             ("$parent", started.ParentInstance?.WorkflowInstance?.InstanceId), ("$now", now),
             ("$start", started.ScheduledStartTimestamp?.ToDateTimeOffset().ToUnixTimeMilliseconds()));
-        InsertInbox(c, tx, started.WorkflowInstance.InstanceId, null, executionStarted, Math.Max(now, startAt.ToUnixTimeMilliseconds()), isStart: true);
+        InsertInbox(c, tx, started.WorkflowInstance.InstanceId, null, executionStarted, Math.Max(now, VisibleAt(startAt)), isStart: true);
     }
 
     private static void InsertInbox(SqliteConnection c, SqliteTransaction tx, string instanceId, string? executionId, HistoryEvent e, long visibleAt, bool isStart) =>
@@ -477,6 +477,17 @@ internal sealed class SqliteTaskHubBackend(string databasePath, TimeProvider tim
     }
 
     private long NowMs() => timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// The inbox time (Unix ms) of an event due at <paramref name="due"/>, rounded up: rows become visible
+    /// when <see cref="NowMs"/> reaches it, so a timer never fires (and the turn's WorkflowStarted, the
+    /// workflow's clock, never reads) earlier than its fireAt, not even by the sub-millisecond rest.
+    /// </summary>
+    private static long VisibleAt(DateTimeOffset due)
+    {
+        var ticks = due.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return ticks / TimeSpan.TicksPerMillisecond + (ticks % TimeSpan.TicksPerMillisecond > 0 ? 1 : 0);
+    }
 
     private static Timestamp? ToTimestamp(long? unixMs) =>
         unixMs is { } ms ? Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(ms)) : null;
