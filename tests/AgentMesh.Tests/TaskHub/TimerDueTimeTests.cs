@@ -21,7 +21,7 @@ public sealed class TimerDueTimeTests : IDisposable
     public async Task A_timer_is_not_delivered_before_its_fireAt_within_the_same_millisecond()
     {
         var clock = new ManualTimeProvider();
-        await using var backend = new SqliteTaskHubBackend(Path.Combine(_dir.Path, "taskhub.db"), clock, TimeSpan.FromMinutes(5));
+        await using var backend = new SqliteTaskHubBackend(Path.Combine(_dir.Path, "taskhub.db"), clock, TimeSpan.FromMinutes(5), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var started = new ExecutionStartedEvent { Name = "Any", WorkflowInstance = new WorkflowInstance { InstanceId = "t1", ExecutionId = "e1" } };
         await backend.CreateInstanceAsync(new HistoryEvent { EventId = -1, Timestamp = Now(clock), ExecutionStarted = started }, clock.GetUtcNow());
         var first = await backend.GetOrchestrationWorkItemAsync();
