@@ -4,9 +4,10 @@ using AgentMesh.Bench.Workflows.Host;
 
 // Usage:
 //   AgentMesh.Bench.Workflows [parallel] [chained] [waiting] [--runs 5] [--iterations N] [--vus N]
-//                             [--warmup N] [--instances 10000] [--data DIR]
+//                             [--warmup N] [--instances 10000] [--data DIR] [--profile]
 //   AgentMesh.Bench.Workflows host --db FILE --port N        (the measured process; started by the driver)
-// Shapes default to all three. --iterations and --vus override the shapes' own (Dapr's) numbers.
+// Shapes default to all three. --iterations and --vus override the shapes' own (Dapr's) numbers;
+// --profile prints the host's store profile (operations, commits, their time) after each measured run.
 if (args is ["host", ..])
     return await BenchHost.RunAsync(Option(args, "--db") ?? "taskhub.db", int.Parse(Option(args, "--port") ?? "5000", CultureInfo.InvariantCulture));
 
@@ -45,7 +46,7 @@ foreach (var shape in shapes)
     var measured = new List<ThroughputResult>();
     for (var run = 1; run <= runs; run++)
     {
-        measured.Add(await ShapeRuns.ThroughputAsync(spec, vus, iterations, warmup, data));
+        measured.Add(await ShapeRuns.ThroughputAsync(spec, vus, iterations, warmup, data, args.Contains("--profile")));
         Console.WriteLine($"  run {run}: {measured[^1]}");
     }
     var wfs = Median(measured, r => r.WorkflowsPerSecond);

@@ -51,6 +51,19 @@ internal sealed class HostProcess : IAsyncDisposable
         throw new InvalidOperationException($"The host process exited ({process.ExitCode}) before it listened.");
     }
 
+    /// <summary>Forgets the host's store profile so far.</summary>
+    public Task ResetProfileAsync() => _process.StandardInput.WriteLineAsync("reset");
+
+    /// <summary>The host's store profile since the last reset (lines "profile: …").</summary>
+    public async Task<string> ProfileAsync()
+    {
+        await _process.StandardInput.WriteLineAsync("profile");
+        var lines = new List<string>();
+        while (await _process.StandardOutput.ReadLineAsync() is { } line && line != "end")
+            lines.Add(line);
+        return string.Join(Environment.NewLine, lines);
+    }
+
     /// <summary>Resident set now (VmRSS), in MiB.</summary>
     public double RssMb => ReadStatusKb("VmRSS") / 1024.0;
 

@@ -14,16 +14,19 @@ internal static class ShapeRuns
     /// the shape closed-loop and measures each workflow from just before ScheduleNewWorkflow to the
     /// return of WaitForWorkflowCompletion (the hub answers it when the completion is committed).
     /// </summary>
-    public static async Task<ThroughputResult> ThroughputAsync(ShapeSpec spec, int vus, int iterations, int warmup, string? dataDirectory)
+    public static async Task<ThroughputResult> ThroughputAsync(ShapeSpec spec, int vus, int iterations, int warmup, string? dataDirectory, bool profile)
     {
         await using var host = await HostProcess.StartAsync(dataDirectory);
         await using var provider = WorkflowClients.Create(host.Address);
         var client = provider.GetRequiredService<DaprWorkflowClient>();
         await ClosedLoop.RunAsync(vus, warmup, i => RunOneAsync(client, spec.Workflow, $"warmup-{i}"));
+        await host.ResetProfileAsync();
         var cpuBefore = host.CpuTime;
         var (latencies, elapsed) = await ClosedLoop.RunAsync(vus, iterations, i => RunOneAsync(client, spec.Workflow, $"run-{i}"));
         var cpu = host.CpuTime - cpuBefore;
         var perSecond = iterations / elapsed.TotalSeconds;
+        if (profile)
+            Console.WriteLine(await host.ProfileAsync());
         return new ThroughputResult(spec, vus, iterations, perSecond, perSecond * spec.ActivitiesPerWorkflow,
             ClosedLoop.Percentile(latencies, 50), ClosedLoop.Percentile(latencies, 95), host.PeakRssMb, cpu.TotalSeconds / elapsed.TotalSeconds);
     }

@@ -17,12 +17,17 @@ namespace AgentMesh.Bench.Workflows.Host;
 /// </summary>
 internal static class BenchHost
 {
-    /// <summary>Serves until stdin closes or says "stop"; prints "ready" once the server listens.</summary>
+    /// <summary>
+    /// Serves until stdin closes or says "stop"; prints "ready" once the server listens. On "reset" it
+    /// forgets the store profile; on "profile" it prints it, then "end".
+    /// </summary>
     public static async Task<int> RunAsync(string databasePath, int port)
     {
+        using var profile = new StoreProfile();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        // Warnings and errors to stderr: stdout carries "ready" and the profile to the driver.
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseMeshKestrel().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Configuration["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{port}";
         builder.Services.AddTaskHub(o => o.DatabasePath = databasePath);
@@ -34,6 +39,10 @@ internal static class BenchHost
         Console.WriteLine("ready");
         while (await Console.In.ReadLineAsync() is { } line && line.Trim() != "stop")
         {
+            if (line.Trim() == "reset")
+                profile.Reset();
+            else if (line.Trim() == "profile")
+                Console.Write(profile.Describe() + "end\n");
         }
         await app.StopAsync();
         return 0;

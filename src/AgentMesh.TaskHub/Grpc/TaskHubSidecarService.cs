@@ -194,7 +194,8 @@ internal sealed class TaskHubSidecarService(
         var instanceId = InstanceIds.Require(request.InstanceId);
         while (true)
         {
-            var changed = changes.NextAsync(TimeSpan.FromSeconds(1), context.CancellationToken);
+            // Registered before the read, so a change committed in between is not missed; the timeout is a safety net.
+            var changed = changes.NextAsync(instanceId, TimeSpan.FromSeconds(5), context.CancellationToken);
             var state = await backend.GetInstanceAsync(instanceId, request.GetInputsAndOutputs, context.CancellationToken).ConfigureAwait(false);
             if (state is null)
                 return new GetInstanceResponse { Exists = false };

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace AgentMesh.TaskHub.Sqlite;
 
 /// <summary>
@@ -53,8 +55,38 @@ internal static class SqliteTaskHubSchema
             lock_expires_at INTEGER
         );
         CREATE INDEX IF NOT EXISTS activities_by_instance ON activities (instance_id);
+        CREATE INDEX IF NOT EXISTS activities_unlocked ON activities (id) WHERE locked_by IS NULL;
         CREATE INDEX IF NOT EXISTS instances_by_parent ON instances (parent_instance_id);
         """;
+
+    /// <summary>
+    /// Prepares an open connection: WAL with synchronous=FULL (a commit returns once it is on disk), the
+    /// schema, a check that the file is not an earlier engine's, and the release of the locks a previous
+    /// engine left behind.
+    /// </summary>
+    public static void Apply(SqliteConnection connection, string databasePath)
+    {
+        using (var pragmas = connection.CreateCommand())
+        {
+            pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;";
+            pragmas.ExecuteNonQuery();
+        }
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = Create;
+        command.ExecuteNonQuery();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('inbox') WHERE name = 'kind'";
+        if (command.ExecuteScalar() is 0L)
+            throw new InvalidOperationException(
+                $"The task hub file '{databasePath}' was written by an earlier AgentMesh whose workflow engine is gone; delete it (its runs cannot be resumed) and start again.");
+        command.CommandText = """
+            UPDATE instances SET locked_by = NULL, lock_expires_at = NULL WHERE locked_by IS NOT NULL;
+            UPDATE activities SET locked_by = NULL, lock_expires_at = NULL WHERE locked_by IS NOT NULL;
+            """;
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
 
     /// <summary>Statuses after which an instance takes no more events (Completed, Failed, Canceled, Terminated).</summary>
     public const string TerminalStatuses = "(1, 3, 4, 5)";
