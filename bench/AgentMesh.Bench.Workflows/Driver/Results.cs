@@ -1,12 +1,12 @@
 namespace AgentMesh.Bench.Workflows.Driver;
 
-/// <summary>One run of a throughput shape. <see cref="HostCpuCores"/>: the host's CPU time over the measured wall time.</summary>
+/// <summary>One run of a throughput shape. <see cref="HostCpuCores"/>, <see cref="DriverCpuCores"/>: each process's CPU time over the measured wall time.</summary>
 internal sealed record ThroughputResult(ShapeSpec Spec, int Vus, int Iterations, double WorkflowsPerSecond, double ActivitiesPerSecond,
-    TimeSpan P50, TimeSpan P95, double PeakRssMb, double HostCpuCores)
+    TimeSpan P50, TimeSpan P95, double PeakRssMb, double HostCpuCores, double DriverCpuCores)
 {
     public override string ToString() =>
         $"{Spec.Name}: {Vus} VUs, {Iterations} workflows: {WorkflowsPerSecond:F1} wf/s, {ActivitiesPerSecond:F0} activities/s, " +
-        $"p50 {P50.TotalMilliseconds:F0} ms, p95 {P95.TotalMilliseconds:F0} ms, host peak RSS {PeakRssMb:F0} MB, host CPU {HostCpuCores:F2} cores";
+        $"p50 {P50.TotalMilliseconds:F0} ms, p95 {P95.TotalMilliseconds:F0} ms, host peak RSS {PeakRssMb:F0} MB, host CPU {HostCpuCores:F2} cores ({HostCpuCores / WorkflowsPerSecond * 1000:F2} ms/workflow), driver CPU {DriverCpuCores:F2} cores";
 }
 
 /// <summary>One run of the waiting shape (RSS in MiB; rates in workflows per second).</summary>

@@ -22,13 +22,15 @@ internal static class ShapeRuns
         await ClosedLoop.RunAsync(vus, warmup, i => RunOneAsync(client, spec.Workflow, $"warmup-{i}"));
         await host.ResetProfileAsync();
         var cpuBefore = host.CpuTime;
+        var driverCpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var (latencies, elapsed) = await ClosedLoop.RunAsync(vus, iterations, i => RunOneAsync(client, spec.Workflow, $"run-{i}"));
         var cpu = host.CpuTime - cpuBefore;
+        var driverCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - driverCpuBefore;
         var perSecond = iterations / elapsed.TotalSeconds;
         if (profile)
             Console.WriteLine(await host.ProfileAsync());
         return new ThroughputResult(spec, vus, iterations, perSecond, perSecond * spec.ActivitiesPerWorkflow,
-            ClosedLoop.Percentile(latencies, 50), ClosedLoop.Percentile(latencies, 95), host.PeakRssMb, cpu.TotalSeconds / elapsed.TotalSeconds);
+            ClosedLoop.Percentile(latencies, 50), ClosedLoop.Percentile(latencies, 95), host.PeakRssMb, cpu.TotalSeconds / elapsed.TotalSeconds, driverCpu.TotalSeconds / elapsed.TotalSeconds);
     }
 
     /// <summary>
