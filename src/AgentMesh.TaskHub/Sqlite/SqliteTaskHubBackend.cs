@@ -7,10 +7,11 @@ using static AgentMesh.TaskHub.Sqlite.SqliteInstanceRows;
 namespace AgentMesh.TaskHub.Sqlite;
 
 /// <summary>
-/// The embedded task hub: one SQLite file (WAL, synchronous=FULL), one connection owned by a
-/// <see cref="SqliteCommitQueue"/> that runs the operations in order, those waiting together in one
+/// The embedded task hub: one SQLite file (WAL, synchronous=FULL). Every operation that writes goes
+/// through a <see cref="SqliteCommitQueue"/>, which runs them in order, those waiting together in one
 /// IMMEDIATE transaction, and acknowledges each only once its transaction has committed, so every
-/// acknowledged write is durable.
+/// acknowledged write is durable. Plain reads use a <see cref="SqliteReadConnection"/>, which sees
+/// committed (durable) data only.
 /// </summary>
 internal sealed class SqliteTaskHubBackend : ITaskHubBackend
 {
@@ -18,6 +19,7 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _lockTimeout;
     private readonly SqliteCommitQueue _queue;
+    private readonly SqliteReadConnection _reads;
 
     public SqliteTaskHubBackend(string databasePath, TimeProvider timeProvider, TimeSpan lockTimeout)
     {
@@ -25,6 +27,7 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
         _timeProvider = timeProvider;
         _lockTimeout = lockTimeout;
         _queue = new SqliteCommitQueue(Open, Committed);
+        _reads = new SqliteReadConnection(databasePath, () => InitializeAsync());
     }
 
     public event Action? WorkAvailable;
@@ -54,10 +57,10 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
         _queue.RunAsync("AddEvent", s => InsertInboxIfLive(s, instanceId, null, historyEvent, NowMs()) == 1, cancellationToken);
 
     public Task<WorkflowState?> GetInstanceAsync(string instanceId, bool includePayloads, CancellationToken cancellationToken = default) =>
-        _queue.RunAsync("GetInstance", s => SqliteInstanceState.Read(s, instanceId, includePayloads), cancellationToken);
+        _reads.ReadAsync(s => SqliteInstanceState.Read(s, instanceId, includePayloads), cancellationToken);
 
     public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        _queue.RunAsync("GetHistory", s => (IReadOnlyList<HistoryEvent>)ReadHistory(s, instanceId), cancellationToken);
+        _reads.ReadAsync(s => (IReadOnlyList<HistoryEvent>)ReadHistory(s, instanceId), cancellationToken);
 
     public Task<int> PurgeInstanceAsync(string instanceId, bool recursive, CancellationToken cancellationToken = default) =>
         _queue.RunAsync("PurgeInstance", s =>
@@ -83,7 +86,7 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
         }, cancellationToken);
 
     public Task<(IReadOnlyList<string> Ids, string? ContinuationToken)> ListInstanceIdsAsync(string? after, int pageSize, CancellationToken cancellationToken = default) =>
-        _queue.RunAsync("ListInstanceIds", s =>
+        _reads.ReadAsync(s =>
         {
             var ids = new List<string>();
             using (var reader = s.Query("SELECT instance_id FROM instances WHERE instance_id > $after ORDER BY instance_id LIMIT $limit",
@@ -99,7 +102,7 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
         }, cancellationToken);
 
     public Task<DateTimeOffset?> GetNextVisibleAtAsync(CancellationToken cancellationToken = default) =>
-        _queue.RunAsync("GetNextVisibleAt", s => s.Scalar("SELECT MIN(visible_at) FROM inbox WHERE visible_at > $now", ("$now", NowMs())) is long ms
+        _reads.ReadAsync(s => s.Scalar("SELECT MIN(visible_at) FROM inbox WHERE visible_at > $now", ("$now", NowMs())) is long ms
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : (DateTimeOffset?)null, cancellationToken);
 
@@ -141,6 +144,7 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
 
     public ValueTask DisposeAsync()
     {
+        _reads.Dispose();
         _queue.Dispose();
         return ValueTask.CompletedTask;
     }

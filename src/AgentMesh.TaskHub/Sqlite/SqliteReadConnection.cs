@@ -1,0 +1,49 @@
+using Microsoft.Data.Sqlite;
+
+namespace AgentMesh.TaskHub.Sqlite;
+
+/// <summary>
+/// A second connection to the hub's file for reads that write nothing (instance state, history, ids,
+/// timers), so they neither wait for a group commit nor take the writer's time. In WAL mode a reader
+/// sees a transaction only once its COMMIT returned, that is (synchronous=FULL) once it is on disk: a
+/// read never shows anything that is not durable. One read at a time.
+/// </summary>
+internal sealed class SqliteReadConnection(string databasePath, Func<Task> schemaReady) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private SqliteConnection? _connection;
+    private SqliteSession? _session;
+    private bool _disposed;
+
+    /// <summary>Runs <paramref name="read"/> (each statement its own read transaction) once the writer has created the schema.</summary>
+    public async Task<T> ReadAsync<T>(Func<SqliteSession, T> read, CancellationToken cancellationToken)
+    {
+        if (_session is null)
+            await schemaReady().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_session is null)
+            {
+                var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
+                connection.Open();
+                _connection = connection;
+                _session = new SqliteSession(connection, _statements);
+            }
+            return read(_session);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            foreach (var command in _statements.Values)
+                command.Dispose();
+            _connection?.Dispose();
+        }
+    }
+}
