@@ -10,8 +10,8 @@ namespace AgentMesh.TaskHub.Sqlite;
 /// The embedded task hub: one SQLite file (WAL, synchronous=FULL). Every operation that writes goes
 /// through a <see cref="SqliteCommitQueue"/>, which runs them in order, those waiting together in one
 /// IMMEDIATE transaction, and acknowledges each only once its transaction has committed, so every
-/// acknowledged write is durable. Plain reads use a <see cref="SqliteReadConnection"/>, which sees
-/// committed (durable) data only.
+/// acknowledged write is durable. Reads, and taking work items (a lease in memory, <see cref="WorkItemLeases"/>,
+/// writes nothing), use a <see cref="SqliteReadConnection"/>, which sees committed (durable) data only.
 /// </summary>
 internal sealed class SqliteTaskHubBackend : ITaskHubBackend
 {
@@ -20,6 +20,7 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
     private readonly TimeSpan _lockTimeout;
     private readonly SqliteCommitQueue _queue;
     private readonly SqliteReadConnection _reads;
+    private readonly WorkItemLeases _leases = new();
 
     public SqliteTaskHubBackend(string databasePath, TimeProvider timeProvider, TimeSpan lockTimeout)
     {
@@ -107,40 +108,63 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
             : (DateTimeOffset?)null, cancellationToken);
 
     public Task<IReadOnlyList<OrchestrationWorkItem>> GetOrchestrationWorkItemsAsync(int max, CancellationToken cancellationToken = default) =>
-        _queue.RunAsync("GetOrchestrationWorkItems", s => (IReadOnlyList<OrchestrationWorkItem>)SqliteWorkItems.LockOrchestrations(s, max, NowMs(), _lockTimeout), cancellationToken);
+        _reads.ReadAsync(s => (IReadOnlyList<OrchestrationWorkItem>)SqliteWorkItems.TakeOrchestrations(s, _leases, max, NowMs(), _lockTimeout), cancellationToken);
 
-    public Task CompleteOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, OrchestrationEpisode episode, CancellationToken cancellationToken = default) =>
-        _queue.RunAsync("CompleteOrchestrationWorkItem", s =>
+    public async Task CompleteOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, OrchestrationEpisode episode, CancellationToken cancellationToken = default)
+    {
+        try
         {
-            SqliteWorkItems.CompleteOrchestration(s, workItem, episode, NowMs(), _timeProvider.GetUtcNow());
-            return true;
-        }, cancellationToken);
+            await _queue.RunAsync("CompleteOrchestrationWorkItem", s =>
+            {
+                if (!_leases.BeginCompletion(workItem.InstanceId, workItem.LockToken))
+                    throw new InvalidOperationException($"Workflow instance '{workItem.InstanceId}' is no longer locked by this worker.");
+                SqliteWorkItems.CompleteOrchestration(s, workItem, episode, NowMs(), _timeProvider.GetUtcNow());
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // After the commit (or its failure: then the turn runs again), so a worker taking the
+            // instance next reads what this turn wrote; events that came in meanwhile make it ready again.
+            _leases.ReleaseInstance(workItem.InstanceId, workItem.LockToken);
+            WorkAvailable?.Invoke();
+        }
+    }
 
-    public Task AbandonOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken = default) =>
-        _queue.RunAsync("AbandonOrchestrationWorkItem", s =>
-        {
-            s.AddedWork();
-            return s.Execute("UPDATE instances SET locked_by = NULL, lock_expires_at = NULL WHERE instance_id = $id AND locked_by = $token",
-                ("$id", workItem.InstanceId), ("$token", workItem.LockToken));
-        }, cancellationToken);
+    public Task AbandonOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken = default)
+    {
+        _leases.ReleaseInstance(workItem.InstanceId, workItem.LockToken);
+        WorkAvailable?.Invoke();
+        return Task.CompletedTask;
+    }
 
     public Task<IReadOnlyList<ActivityWorkItem>> GetActivityWorkItemsAsync(int max, CancellationToken cancellationToken = default) =>
-        _queue.RunAsync("GetActivityWorkItems", s => (IReadOnlyList<ActivityWorkItem>)SqliteWorkItems.LockActivities(s, max), cancellationToken);
+        _reads.ReadAsync(s => (IReadOnlyList<ActivityWorkItem>)SqliteWorkItems.TakeActivities(s, _leases, max), cancellationToken);
 
-    public Task CompleteActivityWorkItemAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken = default) =>
-        _queue.RunAsync("CompleteActivityWorkItem", s =>
+    public async Task CompleteActivityWorkItemAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken = default)
+    {
+        try
         {
-            SqliteWorkItems.CompleteActivity(s, workItem, result, NowMs());
-            return true;
-        }, cancellationToken);
+            await _queue.RunAsync("CompleteActivityWorkItem", s =>
+            {
+                if (!_leases.HoldsActivity(workItem.Id, workItem.LockToken))
+                    throw new InvalidOperationException($"Activity work item {workItem.Id} of instance '{workItem.InstanceId}' is no longer locked by this worker.");
+                SqliteWorkItems.CompleteActivity(s, workItem, result, NowMs());
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _leases.ReleaseActivity(workItem.Id, workItem.LockToken);
+        }
+    }
 
-    public Task AbandonActivityWorkItemAsync(ActivityWorkItem workItem, CancellationToken cancellationToken = default) =>
-        _queue.RunAsync("AbandonActivityWorkItem", s =>
-        {
-            s.AddedWork();
-            return s.Execute("UPDATE activities SET locked_by = NULL, lock_expires_at = NULL WHERE id = $a AND locked_by = $token",
-                ("$a", workItem.Id), ("$token", workItem.LockToken));
-        }, cancellationToken);
+    public Task AbandonActivityWorkItemAsync(ActivityWorkItem workItem, CancellationToken cancellationToken = default)
+    {
+        _leases.ReleaseActivity(workItem.Id, workItem.LockToken);
+        WorkAvailable?.Invoke();
+        return Task.CompletedTask;
+    }
 
     public ValueTask DisposeAsync()
     {

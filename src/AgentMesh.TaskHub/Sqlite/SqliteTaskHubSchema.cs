@@ -5,7 +5,9 @@ namespace AgentMesh.TaskHub.Sqlite;
 /// <summary>
 /// DDL of the SQLite task hub. Times are Unix milliseconds (UTC); events are serialized
 /// <c>HistoryEvent</c> protobufs (inbox <c>kind</c> is the event's type, e.g. <c>ExecutionResumed</c>);
-/// statuses are <c>OrchestrationStatus</c> numbers.
+/// statuses are <c>OrchestrationStatus</c> numbers. The <c>locked_by</c> and <c>lock_expires_at</c>
+/// columns are no longer used (work item leases live in memory, <c>WorkItemLeases</c>); they stay so
+/// that files written before remain readable.
 /// </summary>
 internal static class SqliteTaskHubSchema
 {
@@ -55,14 +57,12 @@ internal static class SqliteTaskHubSchema
             lock_expires_at INTEGER
         );
         CREATE INDEX IF NOT EXISTS activities_by_instance ON activities (instance_id);
-        CREATE INDEX IF NOT EXISTS activities_unlocked ON activities (id) WHERE locked_by IS NULL;
         CREATE INDEX IF NOT EXISTS instances_by_parent ON instances (parent_instance_id);
         """;
 
     /// <summary>
     /// Prepares an open connection: WAL with synchronous=FULL (a commit returns once it is on disk), the
-    /// schema, a check that the file is not an earlier engine's, and the release of the locks a previous
-    /// engine left behind.
+    /// schema, and a check that the file is not an earlier engine's.
     /// </summary>
     public static void Apply(SqliteConnection connection, string databasePath)
     {
@@ -80,11 +80,6 @@ internal static class SqliteTaskHubSchema
         if (command.ExecuteScalar() is 0L)
             throw new InvalidOperationException(
                 $"The task hub file '{databasePath}' was written by an earlier AgentMesh whose workflow engine is gone; delete it (its runs cannot be resumed) and start again.");
-        command.CommandText = """
-            UPDATE instances SET locked_by = NULL, lock_expires_at = NULL WHERE locked_by IS NOT NULL;
-            UPDATE activities SET locked_by = NULL, lock_expires_at = NULL WHERE locked_by IS NOT NULL;
-            """;
-        command.ExecuteNonQuery();
         transaction.Commit();
     }
 

@@ -8,12 +8,11 @@ namespace AgentMesh.TaskHub.Sqlite;
 internal static class SqliteWorkItems
 {
     // Driven from the inbox (only undelivered events live there), oldest event first; CROSS JOIN keeps
-    // SQLite from scanning every instance instead.
+    // SQLite from scanning every instance instead. Events of an execution that continued as new are stale.
     private static readonly string ReadyInstances = $"""
-        SELECT i.instance_id, i.execution_id, i.status FROM inbox m CROSS JOIN instances i ON i.instance_id = m.instance_id
-        WHERE m.visible_at <= $now
+        SELECT i.instance_id FROM inbox m CROSS JOIN instances i ON i.instance_id = m.instance_id
+        WHERE m.visible_at <= $now AND (m.execution_id IS NULL OR m.execution_id = i.execution_id)
           AND i.status NOT IN {SqliteTaskHubSchema.TerminalStatuses}
-          AND (i.locked_by IS NULL OR i.lock_expires_at < $now)
           AND (i.status <> {(int)OrchestrationStatus.Pending}
                OR EXISTS (SELECT 1 FROM inbox s WHERE s.instance_id = i.instance_id AND s.is_start = 1 AND s.visible_at <= $now))
           AND (i.status <> {(int)OrchestrationStatus.Suspended}
@@ -23,45 +22,80 @@ internal static class SqliteWorkItems
         LIMIT $limit
         """;
 
-    /// <summary>Locks up to <paramref name="max"/> instances with deliverable inbox events (oldest event first) for <paramref name="lockTimeout"/>.</summary>
-    public static List<OrchestrationWorkItem> LockOrchestrations(SqliteSession s, int max, long now, TimeSpan lockTimeout)
+    /// <summary>
+    /// Takes (leases for <paramref name="lockTimeout"/>) up to <paramref name="max"/> instances with
+    /// deliverable inbox events, oldest event first, and reads their turns. Runs on the read connection.
+    /// </summary>
+    public static List<OrchestrationWorkItem> TakeOrchestrations(SqliteSession s, WorkItemLeases leases, int max, long now, TimeSpan lockTimeout)
     {
-        var ready = new List<(string Id, string ExecutionId, OrchestrationStatus Status)>();
-        using (var reader = s.Query(ReadyInstances, ("$now", now), ("$limit", max)))
+        var candidates = new List<string>();
+        using (var reader = s.Query(ReadyInstances, ("$now", now), ("$limit", max + leases.Instances)))
         {
             while (reader.Read())
-                ready.Add((reader.GetString(0), reader.GetString(1), (OrchestrationStatus)reader.GetInt64(2)));
+                candidates.Add(reader.GetString(0));
         }
 
-        var workItems = new List<OrchestrationWorkItem>(ready.Count);
-        foreach (var (instanceId, executionId, status) in ready)
+        var workItems = new List<OrchestrationWorkItem>();
+        foreach (var instanceId in candidates)
         {
-            var token = Guid.NewGuid().ToString("N");
-            s.Execute("UPDATE instances SET locked_by = $token, lock_expires_at = $expires WHERE instance_id = $id",
-                ("$token", token), ("$expires", now + (long)lockTimeout.TotalMilliseconds), ("$id", instanceId));
-            // Results addressed to an execution that continued as new are stale.
-            s.Execute("DELETE FROM inbox WHERE instance_id = $id AND execution_id IS NOT NULL AND execution_id <> $exec",
-                ("$id", instanceId), ("$exec", executionId));
-            var newEvents = new List<InboxMessage>();
-            using (var reader = s.Query("SELECT id, event FROM inbox WHERE instance_id = $id AND visible_at <= $now ORDER BY is_start DESC, id",
-                ("$id", instanceId), ("$now", now)))
-            {
-                while (reader.Read())
-                    newEvents.Add(new InboxMessage(reader.GetInt64(0), HistoryEvent.Parser.ParseFrom((byte[])reader.GetValue(1))));
-            }
-            workItems.Add(new OrchestrationWorkItem(instanceId, executionId, status, token, ReadHistory(s, instanceId), newEvents));
+            if (workItems.Count == max)
+                break;
+            if (!leases.TryTakeInstance(instanceId, now, now + (long)lockTimeout.TotalMilliseconds, out var token))
+                continue;
+            // Read again once taken: the candidates may predate the commit of the lease's previous holder.
+            if (ReadTurn(s, instanceId, token, now) is { } workItem)
+                workItems.Add(workItem);
+            else
+                leases.ReleaseInstance(instanceId, token);
         }
         return workItems;
     }
 
-    /// <summary>Commits an episode: history, consumed inbox events, new work, status; releases the lock.</summary>
+    /// <summary>The instance's turn: status, history and the inbox events it can take now; null when it has none to take.</summary>
+    private static OrchestrationWorkItem? ReadTurn(SqliteSession s, string instanceId, string token, long now)
+    {
+        string executionId;
+        OrchestrationStatus status;
+        using (var reader = s.Query("SELECT execution_id, status FROM instances WHERE instance_id = $id", ("$id", instanceId)))
+        {
+            if (!reader.Read())
+                return null;
+            executionId = reader.GetString(0);
+            status = (OrchestrationStatus)reader.GetInt64(1);
+        }
+        if (status.IsTerminal())
+            return null;
+
+        var newEvents = new List<InboxMessage>();
+        var starts = false;
+        var releases = false;
+        using (var reader = s.Query("""
+            SELECT id, event, is_start, kind FROM inbox
+            WHERE instance_id = $id AND visible_at <= $now AND (execution_id IS NULL OR execution_id = $exec)
+            ORDER BY is_start DESC, id
+            """, ("$id", instanceId), ("$now", now), ("$exec", executionId)))
+        {
+            while (reader.Read())
+            {
+                newEvents.Add(new InboxMessage(reader.GetInt64(0), HistoryEvent.Parser.ParseFrom((byte[])reader.GetValue(1))));
+                starts |= reader.GetInt64(2) == 1;
+                releases |= reader.GetString(3) is "ExecutionResumed" or "ExecutionTerminated";
+            }
+        }
+        if (newEvents.Count == 0 || (status == OrchestrationStatus.Pending && !starts) || (status == OrchestrationStatus.Suspended && !releases))
+            return null;
+        return new OrchestrationWorkItem(instanceId, executionId, status, token, ReadHistory(s, instanceId), newEvents);
+    }
+
+    /// <summary>Commits an episode: history, consumed (and stale) inbox events, new work, status. The caller holds the instance's lease.</summary>
     public static void CompleteOrchestration(SqliteSession s, OrchestrationWorkItem workItem, OrchestrationEpisode episode, long now, DateTimeOffset clock)
     {
         var id = workItem.InstanceId;
-        if (s.Scalar("SELECT locked_by FROM instances WHERE instance_id = $id", ("$id", id)) as string != workItem.LockToken)
-            throw new InvalidOperationException($"Workflow instance '{id}' is no longer locked by this worker.");
         foreach (var message in workItem.NewEvents)
             s.Execute("DELETE FROM inbox WHERE id = $m", ("$m", message.Id));
+        // Results addressed to an execution that continued as new are stale.
+        s.Execute("DELETE FROM inbox WHERE instance_id = $id AND execution_id IS NOT NULL AND execution_id <> $exec",
+            ("$id", id), ("$exec", workItem.ExecutionId));
 
         var executionId = workItem.ExecutionId;
         if (episode.ContinueAsNewEvents is { } restart)
@@ -110,7 +144,7 @@ internal static class SqliteWorkItems
             UPDATE instances SET execution_id = $exec, status = $status,
                 name = COALESCE($name, name), input = CASE WHEN $started THEN $input ELSE input END,
                 output = $output, custom_status = $custom, failure_details = $failure,
-                last_updated_at = $now, completed_at = $completed, locked_by = NULL, lock_expires_at = NULL
+                last_updated_at = $now, completed_at = $completed
             WHERE instance_id = $id
             """,
             ("$exec", executionId), ("$status", (int)episode.Status), ("$name", episode.Started?.Name),
@@ -123,32 +157,42 @@ internal static class SqliteWorkItems
             s.Execute("DELETE FROM activities WHERE instance_id = $id", ("$id", id));
         }
         s.Changed(id);
-        // Events that arrived while the turn ran wait in the inbox: the unlocked instance is ready again.
         s.AddedWork();
     }
 
-    /// <summary>Locks up to <paramref name="max"/> activities (oldest first), each with a new token.</summary>
-    public static List<ActivityWorkItem> LockActivities(SqliteSession s, int max)
+    /// <summary>Takes (leases) up to <paramref name="max"/> activities, oldest first. Runs on the read connection.</summary>
+    public static List<ActivityWorkItem> TakeActivities(SqliteSession s, WorkItemLeases leases, int max)
     {
-        var items = new List<ActivityWorkItem>();
-        using (var reader = s.Query("SELECT id, instance_id, execution_id, event FROM activities WHERE locked_by IS NULL ORDER BY id LIMIT $limit", ("$limit", max)))
+        var candidates = new List<(long Id, string InstanceId, string ExecutionId, byte[] Event)>();
+        using (var reader = s.Query("SELECT id, instance_id, execution_id, event FROM activities ORDER BY id LIMIT $limit", ("$limit", max + leases.Activities)))
         {
             while (reader.Read())
-                items.Add(new ActivityWorkItem(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), Guid.NewGuid().ToString("N"),
-                    HistoryEvent.Parser.ParseFrom((byte[])reader.GetValue(3))));
+                candidates.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (byte[])reader.GetValue(3)));
         }
-        // An activity (e.g. an agent step) may run for a long time: its lock lasts until it completes,
-        // is abandoned, or the engine restarts (opening the store releases every lock), never by expiry.
-        foreach (var item in items)
-            s.Execute("UPDATE activities SET locked_by = $token WHERE id = $a", ("$token", item.LockToken), ("$a", item.Id));
+
+        var items = new List<ActivityWorkItem>();
+        foreach (var (id, instanceId, executionId, scheduled) in candidates)
+        {
+            if (items.Count == max)
+                break;
+            if (!leases.TryTakeActivity(id, out var token))
+                continue;
+            // Still there once taken? The candidates may predate the commit of the lease's previous holder.
+            if (s.Scalar("SELECT 1 FROM activities WHERE id = $a", ("$a", id)) is null)
+            {
+                leases.ReleaseActivity(id, token);
+                continue;
+            }
+            items.Add(new ActivityWorkItem(id, instanceId, executionId, token, HistoryEvent.Parser.ParseFrom(scheduled)));
+        }
         return items;
     }
 
-    /// <summary>Deletes the activity and delivers its result to the instance inbox.</summary>
+    /// <summary>Deletes the activity and delivers its result to the instance inbox. The caller holds the activity's lease.</summary>
     public static void CompleteActivity(SqliteSession s, ActivityWorkItem workItem, HistoryEvent result, long now)
     {
-        if (s.Execute("DELETE FROM activities WHERE id = $a AND locked_by = $token", ("$a", workItem.Id), ("$token", workItem.LockToken)) == 0)
-            throw new InvalidOperationException($"Activity work item {workItem.Id} of instance '{workItem.InstanceId}' is no longer locked by this worker.");
+        if (s.Execute("DELETE FROM activities WHERE id = $a", ("$a", workItem.Id)) == 0)
+            throw new InvalidOperationException($"Activity work item {workItem.Id} of instance '{workItem.InstanceId}' is gone (its workflow ended).");
         InsertInboxIfLive(s, workItem.InstanceId, workItem.ExecutionId, result, now);
     }
 }
