@@ -10,7 +10,8 @@ namespace AgentMesh.TaskHub.Sqlite;
 /// </summary>
 internal sealed class SqliteReadConnection(string databasePath, Func<Task> schemaReady) : IDisposable
 {
-    private readonly Lock _gate = new();
+    // Awaited, not blocked on: a read that waits for another must not hold a thread-pool thread.
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
     private SqliteConnection? _connection;
     private SqliteSession? _session;
@@ -21,8 +22,8 @@ internal sealed class SqliteReadConnection(string databasePath, Func<Task> schem
     {
         if (_session is null)
             await schemaReady().ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_session is null)
@@ -34,16 +35,25 @@ internal sealed class SqliteReadConnection(string databasePath, Func<Task> schem
             }
             return read(_session);
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public void Dispose()
     {
-        lock (_gate)
+        _gate.Wait();
+        try
         {
             _disposed = true;
             foreach (var command in _statements.Values)
                 command.Dispose();
             _connection?.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 }
