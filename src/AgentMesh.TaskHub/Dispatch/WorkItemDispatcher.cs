@@ -155,6 +155,7 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
                     dispatched = false;
                 }
 
+                TaskHubMetrics.DispatchRounds.Add(1, new KeyValuePair<string, object?>("result", dispatched ? "dispatched" : "idle"));
                 if (!dispatched)
                     await _signal.WaitAsync(await IdleWaitAsync(stoppingToken).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
             }

@@ -21,13 +21,16 @@ internal sealed class SqliteCommitQueue : IDisposable
     private readonly ManualResetEventSlim _ready = new(false);
     private readonly Func<SqliteConnection> _open;
     private readonly Action<SqliteSession> _committed;
+    private readonly SqliteHistoryCache _history;
     private readonly Thread _thread;
     private volatile bool _stopping;
 
     /// <param name="open">Opens the connection (on the queue's thread, before the first operation).</param>
     /// <param name="committed">Called on the queue's thread after each successful commit, with what the batch changed.</param>
-    public SqliteCommitQueue(Func<SqliteConnection> open, Action<SqliteSession> committed)
+    /// <param name="history">The history cache the operations see.</param>
+    public SqliteCommitQueue(Func<SqliteConnection> open, Action<SqliteSession> committed, SqliteHistoryCache history)
     {
+        _history = history;
         _open = open;
         _committed = committed;
         _thread = new Thread(Run) { IsBackground = true, Name = "AgentMesh.TaskHub store" };
@@ -74,7 +77,7 @@ internal sealed class SqliteCommitQueue : IDisposable
                     try
                     {
                         connection ??= _open();
-                        RunBatch(connection, new SqliteSession(connection, statements), batch);
+                        RunBatch(connection, new SqliteSession(connection, statements, _history), batch);
                     }
                     catch (Exception e)
                     {

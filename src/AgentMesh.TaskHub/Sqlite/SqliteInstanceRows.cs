@@ -53,6 +53,7 @@ internal static class SqliteInstanceRows
         s.Execute("DELETE FROM inbox WHERE instance_id = $id", ("$id", instanceId));
         s.Execute("DELETE FROM activities WHERE instance_id = $id", ("$id", instanceId));
         s.Execute("DELETE FROM instances WHERE instance_id = $id", ("$id", instanceId));
+        s.History.Remove(instanceId);
         s.Changed(instanceId);
     }
 

@@ -8,7 +8,7 @@ namespace AgentMesh.TaskHub.Sqlite;
 /// sees a transaction only once its COMMIT returned, that is (synchronous=FULL) once it is on disk: a
 /// read never shows anything that is not durable. One read at a time.
 /// </summary>
-internal sealed class SqliteReadConnection(string databasePath, Func<Task> schemaReady) : IDisposable
+internal sealed class SqliteReadConnection(string databasePath, Func<Task> schemaReady, SqliteHistoryCache history) : IDisposable
 {
     // Awaited, not blocked on: a read that waits for another must not hold a thread-pool thread.
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -18,7 +18,7 @@ internal sealed class SqliteReadConnection(string databasePath, Func<Task> schem
     private bool _disposed;
 
     /// <summary>Runs <paramref name="read"/> (each statement its own read transaction) once the writer has created the schema.</summary>
-    public async Task<T> ReadAsync<T>(Func<SqliteSession, T> read, CancellationToken cancellationToken)
+    public async Task<T> ReadAsync<T>(string operation, Func<SqliteSession, T> read, CancellationToken cancellationToken)
     {
         if (_session is null)
             await schemaReady().ConfigureAwait(false);
@@ -31,9 +31,14 @@ internal sealed class SqliteReadConnection(string databasePath, Func<Task> schem
                 var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
                 connection.Open();
                 _connection = connection;
-                _session = new SqliteSession(connection, _statements);
+                _session = new SqliteSession(connection, _statements, history);
             }
-            return read(_session);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = read(_session);
+            var tag = new KeyValuePair<string, object?>("operation", operation);
+            TaskHubMetrics.Operations.Add(1, tag);
+            TaskHubMetrics.OperationDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, tag);
+            return result;
         }
         finally
         {

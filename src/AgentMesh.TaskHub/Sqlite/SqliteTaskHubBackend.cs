@@ -15,20 +15,24 @@ namespace AgentMesh.TaskHub.Sqlite;
 /// </summary>
 internal sealed class SqliteTaskHubBackend : ITaskHubBackend
 {
+    /// <summary>Instances whose history is kept in memory between turns.</summary>
+    private const int HistoryCacheCapacity = 4096;
+
     private readonly string _databasePath;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _lockTimeout;
     private readonly SqliteCommitQueue _queue;
     private readonly SqliteReadConnection _reads;
     private readonly WorkItemLeases _leases = new();
+    private readonly SqliteHistoryCache _history = new(HistoryCacheCapacity);
 
     public SqliteTaskHubBackend(string databasePath, TimeProvider timeProvider, TimeSpan lockTimeout)
     {
         _databasePath = databasePath;
         _timeProvider = timeProvider;
         _lockTimeout = lockTimeout;
-        _queue = new SqliteCommitQueue(Open, Committed);
-        _reads = new SqliteReadConnection(databasePath, () => InitializeAsync());
+        _queue = new SqliteCommitQueue(Open, Committed, _history);
+        _reads = new SqliteReadConnection(databasePath, () => InitializeAsync(), _history);
     }
 
     public event Action? WorkAvailable;
@@ -58,10 +62,10 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
         _queue.RunAsync("AddEvent", s => InsertInboxIfLive(s, instanceId, null, historyEvent, NowMs()) == 1, cancellationToken);
 
     public Task<WorkflowState?> GetInstanceAsync(string instanceId, bool includePayloads, CancellationToken cancellationToken = default) =>
-        _reads.ReadAsync(s => SqliteInstanceState.Read(s, instanceId, includePayloads), cancellationToken);
+        _reads.ReadAsync("GetInstance", s => SqliteInstanceState.Read(s, instanceId, includePayloads), cancellationToken);
 
     public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        _reads.ReadAsync(s => (IReadOnlyList<HistoryEvent>)ReadHistory(s, instanceId), cancellationToken);
+        _reads.ReadAsync("GetHistory", s => (IReadOnlyList<HistoryEvent>)ReadHistory(s, instanceId), cancellationToken);
 
     public Task<int> PurgeInstanceAsync(string instanceId, bool recursive, CancellationToken cancellationToken = default) =>
         _queue.RunAsync("PurgeInstance", s =>
@@ -87,7 +91,7 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
         }, cancellationToken);
 
     public Task<(IReadOnlyList<string> Ids, string? ContinuationToken)> ListInstanceIdsAsync(string? after, int pageSize, CancellationToken cancellationToken = default) =>
-        _reads.ReadAsync(s =>
+        _reads.ReadAsync("ListInstanceIds", s =>
         {
             var ids = new List<string>();
             using (var reader = s.Query("SELECT instance_id FROM instances WHERE instance_id > $after ORDER BY instance_id LIMIT $limit",
@@ -103,12 +107,12 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
         }, cancellationToken);
 
     public Task<DateTimeOffset?> GetNextVisibleAtAsync(CancellationToken cancellationToken = default) =>
-        _reads.ReadAsync(s => s.Scalar("SELECT MIN(visible_at) FROM inbox WHERE visible_at > $now", ("$now", NowMs())) is long ms
+        _reads.ReadAsync("GetNextVisibleAt", s => s.Scalar("SELECT MIN(visible_at) FROM inbox WHERE visible_at > $now", ("$now", NowMs())) is long ms
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : (DateTimeOffset?)null, cancellationToken);
 
     public Task<IReadOnlyList<OrchestrationWorkItem>> GetOrchestrationWorkItemsAsync(int max, CancellationToken cancellationToken = default) =>
-        _reads.ReadAsync(s => (IReadOnlyList<OrchestrationWorkItem>)SqliteWorkItems.TakeOrchestrations(s, _leases, max, NowMs(), _lockTimeout), cancellationToken);
+        _reads.ReadAsync("GetOrchestrationWorkItems", s => (IReadOnlyList<OrchestrationWorkItem>)SqliteWorkItems.TakeOrchestrations(s, _leases, max, NowMs(), _lockTimeout), cancellationToken);
 
     public async Task CompleteOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, OrchestrationEpisode episode, CancellationToken cancellationToken = default)
     {
@@ -121,6 +125,16 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
                 SqliteWorkItems.CompleteOrchestration(s, workItem, episode, NowMs(), _timeProvider.GetUtcNow());
                 return true;
             }, cancellationToken).ConfigureAwait(false);
+            // Committed: the next turn (the lease is still held) starts from this history.
+            if (episode.ContinueAsNewEvents is null && !episode.Status.IsTerminal())
+                _history.Set(workItem.InstanceId, workItem.ExecutionId, [.. workItem.PastEvents, .. episode.NewHistory]);
+            else
+                _history.Remove(workItem.InstanceId);
+        }
+        catch
+        {
+            _history.Remove(workItem.InstanceId);
+            throw;
         }
         finally
         {
@@ -139,7 +153,7 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
     }
 
     public Task<IReadOnlyList<ActivityWorkItem>> GetActivityWorkItemsAsync(int max, CancellationToken cancellationToken = default) =>
-        _reads.ReadAsync(s => (IReadOnlyList<ActivityWorkItem>)SqliteWorkItems.TakeActivities(s, _leases, max), cancellationToken);
+        _reads.ReadAsync("GetActivityWorkItems", s => (IReadOnlyList<ActivityWorkItem>)SqliteWorkItems.TakeActivities(s, _leases, max), cancellationToken);
 
     public async Task CompleteActivityWorkItemAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken = default)
     {

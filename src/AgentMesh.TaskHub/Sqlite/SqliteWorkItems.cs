@@ -84,8 +84,17 @@ internal static class SqliteWorkItems
         }
         if (newEvents.Count == 0 || (status == OrchestrationStatus.Pending && !starts) || (status == OrchestrationStatus.Suspended && !releases))
             return null;
-        return new OrchestrationWorkItem(instanceId, executionId, status, token, ReadHistory(s, instanceId), newEvents);
+        var history = s.History.Get(instanceId, executionId);
+        if (history is null)
+        {
+            history = ReadHistory(s, instanceId);
+            s.History.Set(instanceId, executionId, history);
+        }
+        return new OrchestrationWorkItem(instanceId, executionId, status, token, history, newEvents);
     }
+
+    private static readonly string[] HistoryColumns = ["instance_id", "sequence", "event_type", "event"];
+    private static readonly string[] ActivityColumns = ["instance_id", "execution_id", "task_id", "event"];
 
     /// <summary>Commits an episode: history, consumed (and stale) inbox events, new work, status. The caller holds the instance's lease.</summary>
     public static void CompleteOrchestration(SqliteSession s, OrchestrationWorkItem workItem, OrchestrationEpisode episode, long now, DateTimeOffset clock)
@@ -110,13 +119,12 @@ internal static class SqliteWorkItems
         else
         {
             var sequence = (long)s.Scalar("SELECT COALESCE(MAX(sequence), -1) + 1 FROM history WHERE instance_id = $id", ("$id", id))!;
-            foreach (var e in episode.NewHistory)
-                s.Execute("INSERT INTO history (instance_id, sequence, event_type, event) VALUES ($id, $seq, $type, $event)",
-                    ("$id", id), ("$seq", sequence++), ("$type", e.EventTypeCase.ToString()), ("$event", e));
-            foreach (var task in episode.NewActivities)
+            s.InsertRows("history", HistoryColumns,
+                episode.NewHistory.Select(e => new object?[] { id, sequence++, e.EventTypeCase.ToString(), e }).ToList());
+            if (episode.NewActivities.Count > 0)
             {
-                s.Execute("INSERT INTO activities (instance_id, execution_id, task_id, event) VALUES ($id, $exec, $task, $event)",
-                    ("$id", id), ("$exec", executionId), ("$task", task.EventId), ("$event", task));
+                s.InsertRows("activities", ActivityColumns,
+                    episode.NewActivities.Select(task => new object?[] { id, executionId, task.EventId, task }).ToList());
                 s.AddedWork();
             }
             foreach (var timer in episode.NewTimers)
@@ -156,7 +164,9 @@ internal static class SqliteWorkItems
             s.Execute("DELETE FROM inbox WHERE instance_id = $id", ("$id", id));
             s.Execute("DELETE FROM activities WHERE instance_id = $id", ("$id", id));
         }
-        s.Changed(id);
+        // Blocking waits look at the status only (started, finished).
+        if (episode.Status != workItem.Status)
+            s.Changed(id);
         s.AddedWork();
     }
 
