@@ -26,6 +26,8 @@ internal sealed class SqliteHistoryCache(int capacity)
     /// <summary>Caches <paramref name="events"/> (never changed afterwards) as the execution's whole history.</summary>
     public void Set(string instanceId, string executionId, IReadOnlyList<HistoryEvent> events)
     {
+        if (capacity == 0)
+            return;
         lock (_gate)
         {
             if (_entries.Count >= capacity && !_entries.ContainsKey(instanceId))

@@ -15,19 +15,18 @@ namespace AgentMesh.TaskHub.Sqlite;
 /// </summary>
 internal sealed class SqliteTaskHubBackend : ITaskHubBackend
 {
-    /// <summary>Instances whose history is kept in memory between turns.</summary>
-    private const int HistoryCacheCapacity = 4096;
-
     private readonly string _databasePath;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _lockTimeout;
     private readonly SqliteCommitQueue _queue;
     private readonly SqliteReadConnection _reads;
     private readonly WorkItemLeases _leases = new();
-    private readonly SqliteHistoryCache _history = new(HistoryCacheCapacity);
+    private readonly SqliteHistoryCache _history;
 
-    public SqliteTaskHubBackend(string databasePath, TimeProvider timeProvider, TimeSpan lockTimeout)
+    /// <param name="cachedHistories">Instances whose history is kept in memory between turns (<see cref="TaskHubOptions.CachedHistories"/>).</param>
+    public SqliteTaskHubBackend(string databasePath, TimeProvider timeProvider, TimeSpan lockTimeout, int cachedHistories = 4096)
     {
+        _history = new SqliteHistoryCache(cachedHistories);
         _databasePath = databasePath;
         _timeProvider = timeProvider;
         _lockTimeout = lockTimeout;
