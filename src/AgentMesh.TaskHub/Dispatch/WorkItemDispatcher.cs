@@ -171,8 +171,8 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
     }
 
     /// <summary>
-    /// Takes as many workflow turns and activities as the connected workers have room for (both queries
-    /// go to the store together, so they share a transaction) and sends them out. False when none was due.
+    /// Takes as many workflow turns and activities as the connected workers have room for (two reads:
+    /// taking work writes nothing) and sends them out. False when none was due.
     /// </summary>
     private async Task<bool> DispatchAsync(CancellationToken cancellationToken)
     {
@@ -180,12 +180,30 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
         var activityRoom = Room(c => options.Value.MaxActivitiesPerWorker - c.Activities);
         var turns = workflowRoom > 0 ? backend.GetOrchestrationWorkItemsAsync(workflowRoom, cancellationToken) : Task.FromResult<IReadOnlyList<OrchestrationWorkItem>>([]);
         var activities = activityRoom > 0 ? backend.GetActivityWorkItemsAsync(activityRoom, cancellationToken) : Task.FromResult<IReadOnlyList<ActivityWorkItem>>([]);
+        try
+        {
+            await Task.WhenAll(turns, activities).ConfigureAwait(false);
+        }
+        catch (Exception) when (turns.IsCompletedSuccessfully || activities.IsCompletedSuccessfully)
+        {
+            // One query failed: what the other took is leased, so it is sent before the failure is reported.
+        }
+
+        var sent = 0;
+        if (turns.IsCompletedSuccessfully)
+        {
+            foreach (var workItem in turns.Result)
+                await SendWorkflowAsync(workItem).ConfigureAwait(false);
+            sent += turns.Result.Count;
+        }
+        if (activities.IsCompletedSuccessfully)
+        {
+            foreach (var activity in activities.Result)
+                await SendActivityAsync(activity).ConfigureAwait(false);
+            sent += activities.Result.Count;
+        }
         await Task.WhenAll(turns, activities).ConfigureAwait(false);
-        foreach (var workItem in turns.Result)
-            await SendWorkflowAsync(workItem).ConfigureAwait(false);
-        foreach (var activity in activities.Result)
-            await SendActivityAsync(activity).ConfigureAwait(false);
-        return turns.Result.Count + activities.Result.Count > 0;
+        return sent > 0;
     }
 
     private async Task SendWorkflowAsync(OrchestrationWorkItem workItem)
