@@ -23,6 +23,6 @@ internal static partial class TaskHubLog
     [LoggerMessage(3005, LogLevel.Information, "A worker stream ended ({Workers} connected)")]
     public static partial void WorkerDisconnected(ILogger logger, int workers);
 
-    [LoggerMessage(3006, LogLevel.Error, "Workflow instance '{InstanceId}' has failed: its stored history or inbox cannot be read")]
-    public static partial void CorruptInstance(ILogger logger, string instanceId, Exception error);
+    [LoggerMessage(3006, LogLevel.Error, "Workflow instance '{InstanceId}' has failed: its stored history or inbox cannot be read ({Reason})")]
+    public static partial void CorruptInstance(ILogger logger, string instanceId, string reason);
 }

@@ -15,6 +15,12 @@ public sealed class TaskHubOptions
     /// <summary>How long a workflow turn stays locked to a worker that neither completes it nor drops its stream. Default 5 minutes.</summary>
     public TimeSpan TurnLockTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Instances whose history the hub keeps in memory between turns, so the next turn need not read and
+    /// parse it again; the oldest entry makes room for a new one. Default 4096; 0 keeps none.
+    /// </summary>
+    public int CachedHistories { get; set; } = 4096;
+
     /// <summary>The hub's clock (history timestamps, timers). Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -24,12 +24,13 @@ public static class TaskHubRegistration
         services.AddOptions<TaskHubOptions>().Configure(configure)
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "TaskHub:DatabasePath must name the hub's SQLite file.")
             .Validate(o => o.MaxWorkflowsPerWorker >= 1 && o.MaxActivitiesPerWorker >= 1, "TaskHub:MaxWorkflowsPerWorker and TaskHub:MaxActivitiesPerWorker must be at least 1.")
+            .Validate(o => o.CachedHistories >= 0, "TaskHub:CachedHistories must not be negative.")
             .ValidateOnStart();
         services.AddGrpc();
         services.TryAddSingleton<ITaskHubBackend>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<TaskHubOptions>>().Value;
-            return new SqliteTaskHubBackend(o.DatabasePath, o.TimeProvider, o.TurnLockTimeout, sp.GetRequiredService<ILogger<SqliteTaskHubBackend>>());
+            return new SqliteTaskHubBackend(o.DatabasePath, o.TimeProvider, o.TurnLockTimeout, o.CachedHistories, sp.GetRequiredService<ILogger<SqliteTaskHubBackend>>());
         });
         services.TryAddSingleton<WorkItemDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkItemDispatcher>());

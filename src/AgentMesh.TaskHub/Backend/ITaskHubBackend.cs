@@ -5,12 +5,19 @@ namespace AgentMesh.TaskHub.Backend;
 /// <summary>
 /// Storage of a task hub: instances, their history, their inbox of new events, and activity work
 /// items. Workers take work items (locked to them), and complete or abandon them; a completion
-/// commits all its effects atomically. One engine per store at a time.
+/// commits all its effects atomically. Every operation's task completes only once what it wrote is
+/// durable. One engine per store at a time.
 /// </summary>
 internal interface ITaskHubBackend : IAsyncDisposable
 {
     /// <summary>Raised (from any thread) after something was added that a worker may pick up.</summary>
     event Action? WorkAvailable;
+
+    /// <summary>
+    /// Raised after a commit with the instances whose state (status, output, existence) it changed; the
+    /// collection is only valid during the call. May name an instance that did not change after all.
+    /// </summary>
+    event Action<IReadOnlyCollection<string>>? InstancesChanged;
 
     /// <summary>Creates the schema if missing and releases the locks a previous engine left behind.</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);
@@ -44,8 +51,8 @@ internal interface ITaskHubBackend : IAsyncDisposable
     /// <summary>When the next not-yet-visible inbox event (a durable timer, a delayed start) becomes visible; null when none.</summary>
     Task<DateTimeOffset?> GetNextVisibleAtAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Locks and returns the next instance with deliverable inbox events, or null.</summary>
-    Task<OrchestrationWorkItem?> GetOrchestrationWorkItemAsync(CancellationToken cancellationToken = default);
+    /// <summary>Locks and returns up to <paramref name="max"/> instances with deliverable inbox events, those waiting longest first.</summary>
+    Task<IReadOnlyList<OrchestrationWorkItem>> GetOrchestrationWorkItemsAsync(int max, CancellationToken cancellationToken = default);
 
     /// <summary>Commits an episode: history, consumed inbox events, new work, status; releases the lock.</summary>
     /// <exception cref="InvalidOperationException">The lock was lost (the work item is then stale).</exception>
@@ -54,8 +61,8 @@ internal interface ITaskHubBackend : IAsyncDisposable
     /// <summary>Releases the lock; the inbox events stay for a later attempt.</summary>
     Task AbandonOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken = default);
 
-    /// <summary>Locks and returns the next activity to run, or null.</summary>
-    Task<ActivityWorkItem?> GetActivityWorkItemAsync(CancellationToken cancellationToken = default);
+    /// <summary>Locks and returns up to <paramref name="max"/> activities to run, oldest first.</summary>
+    Task<IReadOnlyList<ActivityWorkItem>> GetActivityWorkItemsAsync(int max, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the activity work item and delivers <paramref name="result"/> (TaskCompleted or TaskFailed) to the instance inbox, atomically.</summary>
     Task CompleteActivityWorkItemAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken = default);

@@ -150,8 +150,7 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
                 bool dispatched;
                 try
                 {
-                    dispatched = await DispatchWorkflowAsync(stoppingToken).ConfigureAwait(false)
-                        | await DispatchActivityAsync(stoppingToken).ConfigureAwait(false);
+                    dispatched = await DispatchAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -159,6 +158,7 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
                     dispatched = false;
                 }
 
+                TaskHubMetrics.DispatchRounds.Add(1, new KeyValuePair<string, object?>("result", dispatched ? "dispatched" : "idle"));
                 if (!dispatched)
                     await _signal.WaitAsync(await IdleWaitAsync(stoppingToken).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
             }
@@ -173,25 +173,67 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
         }
     }
 
-    private async Task<bool> DispatchWorkflowAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes as many workflow turns and activities as the connected workers have room for (two reads:
+    /// taking work writes nothing) and sends them out. False when none was due.
+    /// </summary>
+    private async Task<bool> DispatchAsync(CancellationToken cancellationToken)
+    {
+        var workflowRoom = Room(c => options.Value.MaxWorkflowsPerWorker - c.Workflows);
+        var activityRoom = Room(c => options.Value.MaxActivitiesPerWorker - c.Activities);
+        var turns = workflowRoom > 0 ? backend.GetOrchestrationWorkItemsAsync(workflowRoom, cancellationToken) : Task.FromResult<IReadOnlyList<OrchestrationWorkItem>>([]);
+        var activities = activityRoom > 0 ? backend.GetActivityWorkItemsAsync(activityRoom, cancellationToken) : Task.FromResult<IReadOnlyList<ActivityWorkItem>>([]);
+        try
+        {
+            await Task.WhenAll(turns, activities).ConfigureAwait(false);
+        }
+        catch (Exception) when (turns.IsCompletedSuccessfully || activities.IsCompletedSuccessfully)
+        {
+            // One query failed: what the other took is leased, so it is sent before the failure is reported.
+        }
+
+        var sent = 0;
+        if (turns.IsCompletedSuccessfully)
+        {
+            foreach (var workItem in turns.Result)
+                await SendWorkflowAsync(workItem).ConfigureAwait(false);
+            sent += turns.Result.Count;
+        }
+        if (activities.IsCompletedSuccessfully)
+        {
+            foreach (var activity in activities.Result)
+                await SendActivityAsync(activity).ConfigureAwait(false);
+            sent += activities.Result.Count;
+        }
+        await Task.WhenAll(turns, activities).ConfigureAwait(false);
+        return sent > 0;
+    }
+
+    private async Task SendWorkflowAsync(OrchestrationWorkItem workItem)
     {
         var connection = PickConnection(c => c.Workflows < options.Value.MaxWorkflowsPerWorker);
-        if (connection is null || await backend.GetOrchestrationWorkItemAsync(cancellationToken).ConfigureAwait(false) is not { } workItem)
-            return false;
+        if (connection is null)
+        {
+            // Its worker went away while the turn was being taken.
+            await backend.AbandonOrchestrationWorkItemAsync(workItem).ConfigureAwait(false);
+            return;
+        }
 
         var turn = WorkflowTurn.Create(workItem, Now());
         connection.Took(workflow: true);
         _inFlight[turn.WorkItem.LockToken] = new InFlightWork(connection, turn, null);
         if (!connection.Outbox.Writer.TryWrite(new WorkItem { WorkflowRequest = turn.ToRequest(), CompletionToken = turn.WorkItem.LockToken }))
             await DisconnectAsync(connection).ConfigureAwait(false);
-        return true;
     }
 
-    private async Task<bool> DispatchActivityAsync(CancellationToken cancellationToken)
+    private async Task SendActivityAsync(ActivityWorkItem activity)
     {
         var connection = PickConnection(c => c.Activities < options.Value.MaxActivitiesPerWorker);
-        if (connection is null || await backend.GetActivityWorkItemAsync(cancellationToken).ConfigureAwait(false) is not { } activity)
-            return false;
+        if (connection is null)
+        {
+            await backend.AbandonActivityWorkItemAsync(activity).ConfigureAwait(false);
+            return;
+        }
 
         connection.Took(workflow: false);
         _inFlight[activity.LockToken] = new InFlightWork(connection, null, activity);
@@ -203,7 +245,15 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
         };
         if (!connection.Outbox.Writer.TryWrite(new WorkItem { ActivityRequest = request, CompletionToken = activity.LockToken }))
             await DisconnectAsync(connection).ConfigureAwait(false);
-        return true;
+    }
+
+    /// <summary>The free room of all connected workers, by <paramref name="free"/> per connection.</summary>
+    private int Room(Func<WorkerConnection, int> free)
+    {
+        lock (_gate)
+        {
+            return _connections.Sum(c => Math.Max(0, free(c)));
+        }
     }
 
     /// <summary>

@@ -26,6 +26,7 @@ internal sealed class TaskHubSidecarService(
     ILogger<TaskHubSidecarService> logger) : Sidecar.TaskHubSidecarServiceBase
 {
     private const int DefaultPageSize = 100;
+    private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
 
     public override Task<Empty> Hello(Empty request, ServerCallContext context) => Task.FromResult(new Empty());
 
@@ -136,7 +137,11 @@ internal sealed class TaskHubSidecarService(
         try
         {
             await foreach (var workItem in connection.Outbox.Reader.ReadAllAsync(open.Token).ConfigureAwait(false))
+            {
+                // Work items queued behind this one go out in the same flush.
+                responseStream.WriteOptions = connection.Outbox.Reader.TryPeek(out _) ? BufferedWrite : null;
                 await responseStream.WriteAsync(workItem, open.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (open.IsCancellationRequested)
         {
@@ -196,7 +201,8 @@ internal sealed class TaskHubSidecarService(
         var instanceId = InstanceIds.Require(request.InstanceId);
         while (true)
         {
-            var changed = changes.NextAsync(TimeSpan.FromSeconds(1), context.CancellationToken);
+            // Registered before the read, so a change committed in between is not missed; the timeout is a safety net.
+            var changed = changes.NextAsync(instanceId, TimeSpan.FromSeconds(5), context.CancellationToken);
             var state = await backend.GetInstanceAsync(instanceId, request.GetInputsAndOutputs, context.CancellationToken).ConfigureAwait(false);
             if (state is null)
                 return new GetInstanceResponse { Exists = false };

@@ -1,9 +1,13 @@
+using Microsoft.Data.Sqlite;
+
 namespace AgentMesh.TaskHub.Sqlite;
 
 /// <summary>
 /// DDL of the SQLite task hub. Times are Unix milliseconds (UTC); events are serialized
 /// <c>HistoryEvent</c> protobufs (inbox <c>kind</c> is the event's type, e.g. <c>ExecutionResumed</c>);
-/// statuses are <c>OrchestrationStatus</c> numbers.
+/// statuses are <c>OrchestrationStatus</c> numbers. The <c>locked_by</c> and <c>lock_expires_at</c>
+/// columns are no longer used (work item leases live in memory, <c>WorkItemLeases</c>); they stay so
+/// that files written before remain readable.
 /// </summary>
 internal static class SqliteTaskHubSchema
 {
@@ -55,6 +59,29 @@ internal static class SqliteTaskHubSchema
         CREATE INDEX IF NOT EXISTS activities_by_instance ON activities (instance_id);
         CREATE INDEX IF NOT EXISTS instances_by_parent ON instances (parent_instance_id);
         """;
+
+    /// <summary>
+    /// Prepares an open connection: WAL with synchronous=FULL (a commit returns once it is on disk), the
+    /// schema, and a check that the file is not an earlier engine's.
+    /// </summary>
+    public static void Apply(SqliteConnection connection, string databasePath)
+    {
+        using (var pragmas = connection.CreateCommand())
+        {
+            pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;";
+            pragmas.ExecuteNonQuery();
+        }
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = Create;
+        command.ExecuteNonQuery();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('inbox') WHERE name = 'kind'";
+        if (command.ExecuteScalar() is 0L)
+            throw new InvalidOperationException(
+                $"The task hub file '{databasePath}' was written by an earlier AgentMesh whose workflow engine is gone; delete it (its runs cannot be resumed) and start again.");
+        transaction.Commit();
+    }
 
     /// <summary>Statuses after which an instance takes no more events (Completed, Failed, Canceled, Terminated).</summary>
     public const string TerminalStatuses = "(1, 3, 4, 5)";

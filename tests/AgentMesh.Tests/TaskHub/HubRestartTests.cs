@@ -2,7 +2,10 @@ using Dapr.Workflow;
 
 namespace AgentMesh.Tests.TaskHub;
 
-/// <summary>The hub stopped and started again on the same SQLite file resumes everything it had accepted.</summary>
+/// <summary>
+/// The hub stopped and started again on the same SQLite file resumes everything it had accepted; an
+/// instance whose stored history was damaged meanwhile fails alone, saying why.
+/// </summary>
 public sealed class HubRestartTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("agentmesh-hub-restart-").FullName;
@@ -36,6 +39,40 @@ public sealed class HubRestartTests : IDisposable
             Assert.Equal(WorkflowRuntimeStatus.Suspended, (await hub.Client.GetWorkflowStateAsync(suspended, false, CancellationToken.None))!.RuntimeStatus);
             await hub.Client.ResumeWorkflowAsync(suspended, "go");
             Assert.Equal("after restart", (await hub.WaitForCompletionAsync(suspended)).ReadOutputAs<string>());
+        }
+    }
+
+    [Fact]
+    public async Task An_instance_whose_stored_history_is_corrupt_fails_with_the_reason_after_a_restart_and_the_others_go_on()
+    {
+        var corrupt = "corrupt-" + Guid.NewGuid().ToString("N");
+        var healthy = "healthy-" + Guid.NewGuid().ToString("N");
+        await using (var hub = await HubHost.StartAsync(DatabasePath))
+        {
+            await hub.Client.ScheduleNewWorkflowAsync(nameof(WaitForEventWorkflow), corrupt, 120);
+            await hub.Client.ScheduleNewWorkflowAsync(nameof(WaitForEventWorkflow), healthy, 120);
+            await hub.Client.WaitForWorkflowStartAsync(corrupt, false, CancellationToken.None);
+            await hub.Client.WaitForWorkflowStartAsync(healthy, false, CancellationToken.None);
+        }
+
+        // A damaged row at rest: the first history event of one instance no longer parses.
+        await using (var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await sqlite.OpenAsync();
+            using var damage = sqlite.CreateCommand();
+            damage.CommandText = "UPDATE history SET event = x'ffffffff0a' WHERE instance_id = $id AND sequence = 0";
+            damage.Parameters.AddWithValue("$id", corrupt);
+            Assert.Equal(1, await damage.ExecuteNonQueryAsync());
+        }
+
+        await using (var hub = await HubHost.StartAsync(DatabasePath))
+        {
+            await hub.Client.RaiseEventAsync(corrupt, "go", "x");
+            await hub.Client.RaiseEventAsync(healthy, "go", "fine");
+            var failed = await hub.WaitForCompletionAsync(corrupt);
+            Assert.Equal(WorkflowRuntimeStatus.Failed, failed.RuntimeStatus);
+            Assert.Contains("cannot be read", failed.FailureDetails!.ErrorMessage);
+            Assert.Equal("fine", (await hub.WaitForCompletionAsync(healthy)).ReadOutputAs<string>());
         }
     }
 

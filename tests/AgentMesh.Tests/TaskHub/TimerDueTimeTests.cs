@@ -21,11 +21,10 @@ public sealed class TimerDueTimeTests : IDisposable
     public async Task A_timer_is_not_delivered_before_its_fireAt_within_the_same_millisecond()
     {
         var clock = new ManualTimeProvider();
-        await using var backend = new SqliteTaskHubBackend(Path.Combine(_dir.Path, "taskhub.db"), clock, TimeSpan.FromMinutes(5), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await using var backend = new SqliteTaskHubBackend(Path.Combine(_dir.Path, "taskhub.db"), clock, TimeSpan.FromMinutes(5), 16, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var started = new ExecutionStartedEvent { Name = "Any", WorkflowInstance = new WorkflowInstance { InstanceId = "t1", ExecutionId = "e1" } };
         await backend.CreateInstanceAsync(new HistoryEvent { EventId = -1, Timestamp = Now(clock), ExecutionStarted = started }, clock.GetUtcNow());
-        var first = await backend.GetOrchestrationWorkItemAsync();
-        Assert.NotNull(first);
+        var first = Assert.Single(await backend.GetOrchestrationWorkItemsAsync(1));
 
         var fireAt = clock.GetUtcNow().AddTicks(10_005_000); // 1000.5 ms
         var episode = new OrchestrationEpisode { Status = OrchestrationStatus.Running };
@@ -37,10 +36,9 @@ public sealed class TimerDueTimeTests : IDisposable
         await backend.CompleteOrchestrationWorkItemAsync(first, episode);
 
         clock.Advance(TimeSpan.FromTicks(10_002_000)); // 1000.2 ms: the timer's millisecond, but before its fireAt
-        Assert.Null(await backend.GetOrchestrationWorkItemAsync());
+        Assert.Empty(await backend.GetOrchestrationWorkItemsAsync(1));
         clock.Advance(TimeSpan.FromTicks(8_000)); // 1001.0 ms
-        var due = await backend.GetOrchestrationWorkItemAsync();
-        Assert.NotNull(due);
+        var due = Assert.Single(await backend.GetOrchestrationWorkItemsAsync(1));
         Assert.NotNull(Assert.Single(due.NewEvents).Event.TimerFired);
         Assert.True(clock.GetUtcNow() >= fireAt);
     }
