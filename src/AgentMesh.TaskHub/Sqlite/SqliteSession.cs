@@ -5,9 +5,11 @@ using Microsoft.Data.Sqlite;
 namespace AgentMesh.TaskHub.Sqlite;
 
 /// <summary>
-/// What one store operation sees while it runs inside a group-commit transaction: prepared statements
-/// of the writer's connection (each SQL text is prepared once and reused), and what the operation
-/// changed, which is published only after the transaction committed.
+/// What a store operation sees while it runs: prepared statements of one connection (each SQL text is
+/// prepared once and reused), the history cache, and, for a write inside a group-commit transaction,
+/// what it changed, which is published only after the transaction committed (a change recorded by an
+/// operation that was then rolled back only causes a harmless extra wake-up). On the read connection
+/// there is no transaction: each statement reads the latest commit.
 /// </summary>
 internal sealed class SqliteSession(SqliteConnection connection, Dictionary<string, SqliteCommand> statements, SqliteHistoryCache history)
 {
@@ -17,7 +19,7 @@ internal sealed class SqliteSession(SqliteConnection connection, Dictionary<stri
     private static readonly ConcurrentDictionary<(string Table, int Rows), string> InsertSql = new();
     private readonly HashSet<string> _changedInstances = new(StringComparer.Ordinal);
 
-    /// <summary>The open transaction of the current batch.</summary>
+    /// <summary>The open transaction of the current batch; null on the read connection.</summary>
     public SqliteTransaction? Transaction { get; set; }
 
     /// <summary>Instances whose row (status, output, …) the committed operations changed or deleted.</summary>
