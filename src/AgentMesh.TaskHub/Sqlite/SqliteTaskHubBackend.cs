@@ -140,6 +140,9 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
             {
                 if (!_leases.BeginCompletion(workItem.InstanceId, workItem.LockToken))
                     throw new InvalidOperationException($"Workflow instance '{workItem.InstanceId}' is no longer locked by this worker.");
+                // Terminated while this turn was in flight (a Pending instance ends at once): an ended instance is never reopened.
+                if (SqliteInstanceRows.Status(s, workItem.InstanceId) is not { } current || current.IsTerminal())
+                    throw new InvalidOperationException($"Workflow instance '{workItem.InstanceId}' ended while its turn was in flight; the turn's answer is dropped.");
                 SqliteWorkItems.CompleteOrchestration(s, workItem, episode, NowMs(), _timeProvider.GetUtcNow());
                 return true;
             }, cancellationToken).ConfigureAwait(false);

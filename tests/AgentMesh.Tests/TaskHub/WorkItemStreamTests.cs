@@ -60,6 +60,21 @@ public sealed class WorkItemStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_first_turn_answered_after_its_pending_instance_was_terminated_does_not_reopen_it()
+    {
+        await Client.StartInstanceAsync(new CreateInstanceRequest { InstanceId = "t1", Name = "Any" });
+        using var stream = Client.GetWorkItems(new GetWorkItemsRequest());
+        var turn = await ReadOneAsync(stream);
+        await Client.TerminateInstanceAsync(new TerminateRequest { InstanceId = "t1", Output = "\"stop\"" });
+
+        var complete = new WorkflowAction { Id = 0, CompleteWorkflow = new CompleteWorkflowAction { WorkflowStatus = OrchestrationStatus.Completed, Result = "\"late\"" } };
+        await Client.CompleteWorkflowTaskAsync(new WorkflowResponse { InstanceId = "t1", CompletionToken = turn.CompletionToken, Actions = { complete } });
+
+        var state = await Client.GetInstanceAsync(new GetInstanceRequest { InstanceId = "t1", GetInputsAndOutputs = true });
+        Assert.Equal((OrchestrationStatus.Terminated, "\"stop\""), (state.WorkflowState.WorkflowStatus, state.WorkflowState.Output));
+    }
+
+    [Fact]
     public async Task A_turn_answered_as_stalled_leaves_the_instance_STALLED_until_a_new_event_gives_it_another_turn()
     {
         await Client.StartInstanceAsync(new CreateInstanceRequest { InstanceId = "s1", Name = "Any" });
