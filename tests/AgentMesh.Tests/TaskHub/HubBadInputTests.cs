@@ -65,6 +65,17 @@ public sealed class HubBadInputTests(HubFixture fixture) : IClassFixture<HubFixt
     }
 
     [Fact]
+    public async Task An_unknown_activity_name_fails_that_call_with_the_name_and_the_workflow_handles_it()
+    {
+        var id = "unknown-activity-" + Guid.NewGuid().ToString("N");
+        await fixture.Client.ScheduleNewWorkflowAsync(nameof(UnknownActivityWorkflow), id, "x");
+        var state = await fixture.Hub.WaitForCompletionAsync(id);
+
+        Assert.Equal(Dapr.Workflow.WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.Contains("NoSuchActivity", state.ReadOutputAs<string>());
+    }
+
+    [Fact]
     public async Task A_completion_with_a_stale_token_is_dropped()
     {
         var reply = await Raw.CompleteActivityTaskAsync(new Sidecar.ActivityResponse { InstanceId = "whoever", TaskId = 1, CompletionToken = "not-a-token", Result = "\"forged\"" });

@@ -158,3 +158,19 @@ public sealed class PatchedWorkflow : Workflow<string, string>
         return result;
     }
 }
+
+/// <summary>Calls an activity no worker registered; returns the failure the SDK reports.</summary>
+public sealed class UnknownActivityWorkflow : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(WorkflowContext context, string input)
+    {
+        try
+        {
+            return await context.CallActivityAsync<string>("NoSuchActivity", input);
+        }
+        catch (WorkflowTaskFailedException e)
+        {
+            return "failed: " + e.FailureDetails.ErrorMessage;
+        }
+    }
+}
