@@ -45,6 +45,15 @@ internal interface ITaskHubBackend : IAsyncDisposable
     /// </summary>
     Task<bool> TerminateAsync(string instanceId, string? output, bool recursive, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Starts <paramref name="newInstanceId"/> as a copy of a finished instance's history up to the
+    /// activity scheduled as <paramref name="eventId"/>, which runs again (with <paramref name="input"/> when
+    /// <paramref name="overwriteInput"/>); everything after it is replayed anew. False when the source is missing.
+    /// </summary>
+    /// <exception cref="InstanceExistsException"><paramref name="newInstanceId"/> is live.</exception>
+    /// <exception cref="InvalidOperationException">The source has not finished, or <paramref name="eventId"/> is not an activity it scheduled.</exception>
+    Task<bool> RerunFromEventAsync(string sourceInstanceId, int eventId, string newInstanceId, string? input, bool overwriteInput, CancellationToken cancellationToken = default);
+
     /// <summary>Instance ids in ordinal order after <paramref name="after"/> (null: from the start), at most <paramref name="pageSize"/>, and the token of the next page (null at the end).</summary>
     Task<(IReadOnlyList<string> Ids, string? ContinuationToken)> ListInstanceIdsAsync(string? after, int pageSize, CancellationToken cancellationToken = default);
 

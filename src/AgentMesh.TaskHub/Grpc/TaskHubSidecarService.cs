@@ -15,7 +15,7 @@ namespace AgentMesh.TaskHub.Grpc;
 /// Dapr.Workflow SDK's worker and client use it as they would use daprd. Statuses: INVALID_ARGUMENT
 /// for a bad instance id or name, NOT_FOUND for an unknown instance, ALREADY_EXISTS for a live
 /// duplicate id, FAILED_PRECONDITION for an event to a finished instance or a purge of a live one,
-/// UNIMPLEMENTED for RerunWorkflowFromEvent.
+/// UNIMPLEMENTED for purging by filter and for rerunning from a child workflow's event.
 /// </summary>
 internal sealed class TaskHubSidecarService(
     ITaskHubBackend backend,
@@ -171,8 +171,28 @@ internal sealed class TaskHubSidecarService(
     public override Task<CompleteTaskResponse> CompleteOrchestratorTask(WorkflowResponse request, ServerCallContext context)
         => CompleteWorkflowTask(request, context);
 
-    public override Task<RerunWorkflowFromEventResponse> RerunWorkflowFromEvent(RerunWorkflowFromEventRequest request, ServerCallContext context)
-        => throw new RpcException(new Status(StatusCode.Unimplemented, "RerunWorkflowFromEvent is not supported by the embedded hub yet; start a new instance instead."));
+    public override async Task<RerunWorkflowFromEventResponse> RerunWorkflowFromEvent(RerunWorkflowFromEventRequest request, ServerCallContext context)
+    {
+        var source = InstanceIds.Require(request.SourceInstanceID);
+        if (request.HasNewChildWorkflowInstanceID)
+            throw new RpcException(new Status(StatusCode.Unimplemented, "Rerunning from a child workflow's event (newChildWorkflowInstanceID) is not supported by the embedded hub; rerun from an activity's TaskScheduled event."));
+        var newId = request.HasNewInstanceID && request.NewInstanceID.Length > 0 ? InstanceIds.Require(request.NewInstanceID) : Guid.NewGuid().ToString("N");
+        try
+        {
+            if (!await backend.RerunFromEventAsync(source, (int)request.EventID, newId, request.Input, request.OverwriteInput, context.CancellationToken).ConfigureAwait(false))
+                throw InstanceIds.NotFound(source);
+        }
+        catch (InstanceExistsException e)
+        {
+            throw new RpcException(new Status(StatusCode.AlreadyExists, e.Message));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+        }
+
+        return new RerunWorkflowFromEventResponse { NewInstanceID = newId };
+    }
 
     public override async Task<ListInstanceIDsResponse> ListInstanceIDs(ListInstanceIDsRequest request, ServerCallContext context)
     {

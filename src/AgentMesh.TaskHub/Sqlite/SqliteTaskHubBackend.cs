@@ -96,6 +96,9 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
             return true;
         }, cancellationToken);
 
+    public Task<bool> RerunFromEventAsync(string sourceInstanceId, int eventId, string newInstanceId, string? input, bool overwriteInput, CancellationToken cancellationToken = default) =>
+        _queue.RunAsync("RerunFromEvent", s => SqliteRerun.Rerun(s, sourceInstanceId, eventId, newInstanceId, input, overwriteInput, NowMs()), cancellationToken);
+
     public Task<(IReadOnlyList<string> Ids, string? ContinuationToken)> ListInstanceIdsAsync(string? after, int pageSize, CancellationToken cancellationToken = default) =>
         _reads.ReadAsync("ListInstanceIds", s =>
         {

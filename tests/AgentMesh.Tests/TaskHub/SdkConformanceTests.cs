@@ -163,6 +163,23 @@ public sealed class SdkConformanceTests(HubFixture fixture) : IClassFixture<HubF
     }
 
     [Fact]
+    public async Task A_finished_workflow_reruns_from_an_activity_with_new_input_as_a_new_instance()
+    {
+        var source = NewId("source");
+        Assert.Equal("start>source>source>source", (await RunAsync<ChainWorkflow>(source, "start")).ReadOutputAs<string>());
+        var history = await fixture.Hub.Services.GetRequiredService<ITaskHubBackend>().GetHistoryAsync(source);
+        var second = history.Where(e => e.TaskScheduled is not null).ElementAt(1);
+
+        var rerun = NewId("rerun");
+        var newId = await _client.RerunWorkflowFromEventAsync(source, (uint)second.EventId,
+            new Dapr.Workflow.Client.RerunWorkflowFromEventOptions { NewInstanceId = rerun, Input = "again", OverwriteInput = true }, CancellationToken.None);
+
+        Assert.Equal(rerun, newId);
+        Assert.Equal("again>rerun>rerun", (await fixture.Hub.WaitForCompletionAsync(rerun)).ReadOutputAs<string>());
+        Assert.Equal("start>source>source>source", (await fixture.Hub.WaitForCompletionAsync(source)).ReadOutputAs<string>());
+    }
+
+    [Fact]
     public async Task ListInstanceIds_pages_through_every_instance()
     {
         var ids = new List<string>();
