@@ -92,20 +92,7 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
 
         work.Connection.Released(workflow: true);
         var episode = TurnResult.Apply(turn, response, Now());
-        try
-        {
-            await backend.CompleteOrchestrationWorkItemAsync(turn.WorkItem, episode, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (InvalidOperationException e)
-        {
-            TaskHubLog.CompletionRefused(logger, response.InstanceId, e.Message);
-            return false;
-        }
-        finally
-        {
-            _signal.Set();
-        }
+        return await CommitAsync(response.InstanceId, () => backend.CompleteOrchestrationWorkItemAsync(turn.WorkItem, episode, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Commits an activity's result. Returns false (and commits nothing) for a stale completion token.</summary>
@@ -124,14 +111,20 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
         var result = response.FailureDetails is { } failure
             ? new HistoryEvent { EventId = -1, Timestamp = Now(), TaskFailed = new TaskFailedEvent { TaskScheduledId = taskId, FailureDetails = failure, TaskExecutionId = executionId } }
             : new HistoryEvent { EventId = -1, Timestamp = Now(), TaskCompleted = new TaskCompletedEvent { TaskScheduledId = taskId, Result = response.Result, TaskExecutionId = executionId } };
+        return await CommitAsync(response.InstanceId, () => backend.CompleteActivityWorkItemAsync(activity, result, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a completion's commit; a refusal (the lease was lost, the instance ended) is logged and answers false. Either way the dispatcher looks for work again.</summary>
+    private async Task<bool> CommitAsync(string instanceId, Func<Task> commit)
+    {
         try
         {
-            await backend.CompleteActivityWorkItemAsync(activity, result, cancellationToken).ConfigureAwait(false);
+            await commit().ConfigureAwait(false);
             return true;
         }
         catch (InvalidOperationException e)
         {
-            TaskHubLog.CompletionRefused(logger, response.InstanceId, e.Message);
+            TaskHubLog.CompletionRefused(logger, instanceId, e.Message);
             return false;
         }
         finally

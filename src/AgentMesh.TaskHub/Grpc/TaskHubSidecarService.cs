@@ -74,12 +74,7 @@ internal sealed class TaskHubSidecarService(
     {
         if (string.IsNullOrEmpty(request.Name))
             throw new RpcException(new Status(StatusCode.InvalidArgument, "RaiseEventRequest.name is empty: name the event the workflow waits for."));
-        var raised = new HistoryEvent
-        {
-            EventId = -1, Timestamp = Timestamp.FromDateTimeOffset(options.Value.TimeProvider.GetUtcNow()),
-            EventRaised = new EventRaisedEvent { Name = request.Name, Input = request.Input },
-        };
-        await AddEventAsync(request.InstanceId, raised, $"event '{request.Name}'", context).ConfigureAwait(false);
+        await AddEventAsync(request.InstanceId, e => e.EventRaised = new EventRaisedEvent { Name = request.Name, Input = request.Input }, $"event '{request.Name}'", context).ConfigureAwait(false);
         return new RaiseEventResponse();
     }
 
@@ -93,23 +88,13 @@ internal sealed class TaskHubSidecarService(
 
     public override async Task<SuspendResponse> SuspendInstance(SuspendRequest request, ServerCallContext context)
     {
-        var suspended = new HistoryEvent
-        {
-            EventId = -1, Timestamp = Timestamp.FromDateTimeOffset(options.Value.TimeProvider.GetUtcNow()),
-            ExecutionSuspended = new ExecutionSuspendedEvent { Input = request.Reason },
-        };
-        await AddEventAsync(request.InstanceId, suspended, "a suspension", context).ConfigureAwait(false);
+        await AddEventAsync(request.InstanceId, e => e.ExecutionSuspended = new ExecutionSuspendedEvent { Input = request.Reason }, "a suspension", context).ConfigureAwait(false);
         return new SuspendResponse();
     }
 
     public override async Task<ResumeResponse> ResumeInstance(ResumeRequest request, ServerCallContext context)
     {
-        var resumed = new HistoryEvent
-        {
-            EventId = -1, Timestamp = Timestamp.FromDateTimeOffset(options.Value.TimeProvider.GetUtcNow()),
-            ExecutionResumed = new ExecutionResumedEvent { Input = request.Reason },
-        };
-        await AddEventAsync(request.InstanceId, resumed, "a resumption", context).ConfigureAwait(false);
+        await AddEventAsync(request.InstanceId, e => e.ExecutionResumed = new ExecutionResumedEvent { Input = request.Reason }, "a resumption", context).ConfigureAwait(false);
         return new ResumeResponse();
     }
 
@@ -233,9 +218,12 @@ internal sealed class TaskHubSidecarService(
         }
     }
 
-    private async Task AddEventAsync(string instanceId, HistoryEvent e, string what, ServerCallContext context)
+    /// <summary>Adds an event, stamped with the hub's clock and shaped by <paramref name="set"/>, to a live instance's inbox; NOT_FOUND or FAILED_PRECONDITION (naming <paramref name="what"/>) otherwise.</summary>
+    private async Task AddEventAsync(string instanceId, Action<HistoryEvent> set, string what, ServerCallContext context)
     {
         InstanceIds.Require(instanceId);
+        var e = new HistoryEvent { EventId = -1, Timestamp = Timestamp.FromDateTimeOffset(options.Value.TimeProvider.GetUtcNow()) };
+        set(e);
         if (await backend.AddEventAsync(instanceId, e, context.CancellationToken).ConfigureAwait(false))
             return;
         var state = await backend.GetInstanceAsync(instanceId, includePayloads: false, context.CancellationToken).ConfigureAwait(false);

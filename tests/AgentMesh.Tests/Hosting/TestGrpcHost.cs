@@ -3,8 +3,6 @@ using AgentMesh.Hosting;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -47,8 +45,7 @@ internal sealed class TestGrpcHost : IAsyncDisposable
         map(app);
         app.MapMeshServer();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestGrpcHost(app, address);
+        return new TestGrpcHost(app, $"http://127.0.0.1:{port}");
     }
 
     public async ValueTask DisposeAsync()

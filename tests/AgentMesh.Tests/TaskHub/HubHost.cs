@@ -1,38 +1,34 @@
-using System.Net;
 using AgentMesh.Hosting;
 using AgentMesh.TaskHub;
+using AgentMesh.Tests.Hosting;
 using Dapr.Workflow;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AgentMesh.Tests.TaskHub;
 
 /// <summary>
-/// The embedded task hub (SQLite file in a temp folder) on a real Kestrel loopback port, with the
-/// Dapr.Workflow 1.19.1 SDK's worker and <see cref="DaprWorkflowClient"/> in the same process talking
-/// to it over gRPC, exactly as they talk to daprd.
+/// The embedded task hub (SQLite file in a temp folder) on a real Kestrel loopback port
+/// (<see cref="TestGrpcHost"/>), with the Dapr.Workflow 1.19.1 SDK's worker and
+/// <see cref="DaprWorkflowClient"/> in the same process talking to it over gRPC, exactly as they talk to daprd.
 /// </summary>
 public sealed class HubHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly TestGrpcHost _host;
 
-    private HubHost(WebApplication app, string databasePath, string address)
+    private HubHost(TestGrpcHost host, string databasePath)
     {
-        _app = app;
+        _host = host;
         DatabasePath = databasePath;
-        Address = address;
     }
 
     public string DatabasePath { get; }
 
     /// <summary>The hub's address, e.g. <c>http://127.0.0.1:5000</c>.</summary>
-    public string Address { get; }
+    public string Address => _host.Address;
 
-    public DaprWorkflowClient Client => _app.Services.GetRequiredService<DaprWorkflowClient>();
+    public DaprWorkflowClient Client => _host.Services.GetRequiredService<DaprWorkflowClient>();
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _host.Services;
 
     /// <summary>
     /// Starts a hub over <paramref name="databasePath"/>. Its worker knows every workflow and activity
@@ -40,18 +36,15 @@ public sealed class HubHost : IAsyncDisposable
     /// </summary>
     public static async Task<HubHost> StartAsync(string databasePath)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        var port = EndToEnd.HostProcess.FreePort();
-        builder.WebHost.UseMeshKestrel().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        builder.Configuration["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{port}";
-        builder.Services.AddTaskHub(o => o.DatabasePath = databasePath);
-        builder.Services.AddDaprWorkflow();
-        StartAfterHostStarted.Defer(builder.Services, typeof(DaprWorkflowClient).Assembly);
-        var app = builder.Build();
-        app.MapTaskHub();
-        await app.StartAsync();
-        return new HubHost(app, databasePath, $"http://127.0.0.1:{port}");
+        var host = await TestGrpcHost.StartAsync(
+            services =>
+            {
+                services.AddTaskHub(o => o.DatabasePath = databasePath);
+                services.AddDaprWorkflow();
+                StartAfterHostStarted.Defer(services, typeof(DaprWorkflowClient).Assembly);
+            },
+            endpoints => endpoints.MapTaskHub());
+        return new HubHost(host, databasePath);
     }
 
     /// <summary>Waits (at most <paramref name="timeout"/>, default 30 s) for the instance to finish.</summary>
@@ -61,9 +54,5 @@ public sealed class HubHost : IAsyncDisposable
         return await Client.WaitForWorkflowCompletionAsync(instanceId, true, cancel.Token);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }
