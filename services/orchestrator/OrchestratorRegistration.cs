@@ -21,7 +21,8 @@ public static class OrchestratorRegistration
     /// SDK's source-generated registrations) and
     /// its clients of Planner, Agents and State (addresses <c>Mesh:Planner</c>, <c>Mesh:Agents</c>,
     /// <c>Mesh:State</c>; see <see cref="MeshOptions"/>). With the embedded engine it also adds the task
-    /// hub the SDK talks to (the host must point DAPR_GRPC_ENDPOINT at its own address), and
+    /// hub the SDK's worker and client call in-process (<c>AddTaskHubInProcessClient</c>; the host still
+    /// points DAPR_GRPC_ENDPOINT at its own address, which the SDK reads at start-up), and
     /// agentmesh.v1.Orchestrator is SERVING while the hub's store answers; with <c>dapr</c> the SDK
     /// talks to daprd. Throws <see cref="InvalidOperationException"/> for an unknown engine mode.
     /// </summary>
@@ -51,6 +52,8 @@ public static class OrchestratorRegistration
         services.AddDaprWorkflow();
         if (engine.IsEmbedded)
         {
+            // The SDK's worker and client call the hub in this process directly; other processes use its port.
+            services.AddTaskHubInProcessClient<Dapr.DurableTask.Protobuf.TaskHubSidecarService.TaskHubSidecarServiceClient>();
             StartAfterHostStarted.Defer(services, typeof(DaprWorkflowClient).Assembly);
         }
 

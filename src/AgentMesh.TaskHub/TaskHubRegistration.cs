@@ -1,7 +1,10 @@
 using AgentMesh.TaskHub.Backend;
 using AgentMesh.TaskHub.Dispatch;
 using AgentMesh.TaskHub.Grpc;
+using AgentMesh.TaskHub.InProcess;
 using AgentMesh.TaskHub.Sqlite;
+using Grpc.Core;
+using Grpc.Net.ClientFactory;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +39,30 @@ public static class TaskHubRegistration
         services.AddHostedService(sp => sp.GetRequiredService<WorkItemDispatcher>());
         services.TryAddSingleton<InstanceChanges>();
         services.TryAddSingleton(sp => new TaskHubHealthCheck(sp.GetRequiredService<ITaskHubBackend>(), sp.GetRequiredService<WorkItemDispatcher>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Makes the gRPC client <typeparamref name="TClient"/> (registered with <c>AddGrpcClient</c>, as the
+    /// Dapr.Workflow SDK registers the TaskHubSidecarServiceClient that its worker and DaprWorkflowClient
+    /// share) call the hub of this process directly instead of over HTTP/2: the same handlers, statuses,
+    /// deadlines and cancellation (<see cref="InProcessCallInvoker"/>), without the socket, HTTP/2 framing
+    /// and TLS. Callers in other processes still use the hub's port. Needs <see cref="AddTaskHub"/>.
+    /// </summary>
+    public static IServiceCollection AddTaskHubInProcessClient<TClient>(this IServiceCollection services) where TClient : ClientBase
+    {
+        services.TryAddSingleton(sp =>
+        {
+            var binder = new InProcessServiceBinder();
+            Protocol.TaskHubSidecarService.BindService(binder, ActivatorUtilities.CreateInstance<TaskHubSidecarService>(sp));
+            return new InProcessCallInvoker(binder.Methods, sp.GetRequiredService<ILogger<InProcessCallInvoker>>());
+        });
+        services.AddGrpcClient<TClient>((sp, o) =>
+        {
+            // The channel the factory builds from this address is never called.
+            o.Address ??= new Uri("http://in-process");
+            o.Creator = _ => Activator.CreateInstance(typeof(TClient), sp.GetRequiredService<InProcessCallInvoker>())!;
+        });
         return services;
     }
 

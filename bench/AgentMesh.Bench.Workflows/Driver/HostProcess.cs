@@ -38,6 +38,8 @@ internal sealed class HostProcess : IAsyncDisposable
         var port = FreePort();
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        // The JIT setting services/orchestrator ships with (TieredCompilationQuickJit=false); the driver keeps the default.
+        start.Environment["DOTNET_TC_QuickJit"] = "0";
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
             start.ArgumentList.Add(typeof(HostProcess).Assembly.Location);
         foreach (var arg in new[] { "host", "--db", Path.Combine(directory, "taskhub.db"), "--port", port.ToString() })

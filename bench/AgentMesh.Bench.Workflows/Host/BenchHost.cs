@@ -32,6 +32,7 @@ internal static class BenchHost
         builder.Configuration["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{port}";
         builder.Services.AddTaskHub(o => o.DatabasePath = databasePath);
         builder.Services.AddDaprWorkflow();
+        builder.Services.AddTaskHubInProcessClient<Dapr.DurableTask.Protobuf.TaskHubSidecarService.TaskHubSidecarServiceClient>();
         StartAfterHostStarted.Defer(builder.Services, typeof(DaprWorkflowClient).Assembly);
         await using var app = builder.Build();
         app.MapTaskHub();

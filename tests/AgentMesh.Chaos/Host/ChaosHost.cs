@@ -13,7 +13,7 @@ namespace AgentMesh.Chaos.Host;
 
 /// <summary>
 /// The process the driver SIGKILLs: the embedded task hub on a loopback port over a SQLite file, and
-/// the Dapr.Workflow SDK worker in the same process dialling it (the Dapr Workflow source generator
+/// the Dapr.Workflow SDK worker in the same process calling it in-process, as the Orchestrator does (the Dapr Workflow source generator
 /// registers the chaos workflows and <see cref="Workflows.ChaosStep"/> of this assembly). Once it
 /// listens it prints <see cref="ReadyLine"/>; logs of level Warning and above go to stdout.
 /// </summary>
@@ -37,6 +37,8 @@ internal static class ChaosHost
         builder.Configuration["DAPR_GRPC_ENDPOINT"] = address;
         builder.Services.AddTaskHub(o => o.DatabasePath = options.Text("database"));
         builder.Services.AddDaprWorkflow();
+        // As the Orchestrator: the worker calls the hub in-process; the harness drives it over the port.
+        builder.Services.AddTaskHubInProcessClient<Dapr.DurableTask.Protobuf.TaskHubSidecarService.TaskHubSidecarServiceClient>();
         builder.Services.AddSingleton(new ActivityJournal(options.Text("journal"), generation));
         StartAfterHostStarted.Defer(builder.Services, typeof(DaprWorkflowClient).Assembly);
         await using var app = builder.Build();

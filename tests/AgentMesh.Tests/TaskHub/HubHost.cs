@@ -9,7 +9,8 @@ namespace AgentMesh.Tests.TaskHub;
 /// <summary>
 /// The embedded task hub (SQLite file in a temp folder) on a real Kestrel loopback port
 /// (<see cref="TestGrpcHost"/>), with the Dapr.Workflow 1.19.1 SDK's worker and
-/// <see cref="DaprWorkflowClient"/> in the same process talking to it over gRPC, exactly as they talk to daprd.
+/// <see cref="DaprWorkflowClient"/> in the same process talking to it over gRPC, exactly as they talk to daprd,
+/// or, when started <c>inProcess</c>, calling it in-process as the Orchestrator does.
 /// </summary>
 public sealed class HubHost : IAsyncDisposable
 {
@@ -33,14 +34,17 @@ public sealed class HubHost : IAsyncDisposable
     /// <summary>
     /// Starts a hub over <paramref name="databasePath"/>. Its worker knows every workflow and activity
     /// class of this test assembly (ScenarioWorkflows.cs), which the Dapr Workflow source generator registers.
+    /// With <paramref name="inProcess"/> the SDK calls the hub through <c>AddTaskHubInProcessClient</c>.
     /// </summary>
-    public static async Task<HubHost> StartAsync(string databasePath)
+    public static async Task<HubHost> StartAsync(string databasePath, bool inProcess = false)
     {
         var host = await TestGrpcHost.StartAsync(
             services =>
             {
                 services.AddTaskHub(o => o.DatabasePath = databasePath);
                 services.AddDaprWorkflow();
+                if (inProcess)
+                    services.AddTaskHubInProcessClient<Dapr.DurableTask.Protobuf.TaskHubSidecarService.TaskHubSidecarServiceClient>();
                 StartAfterHostStarted.Defer(services, typeof(DaprWorkflowClient).Assembly);
             },
             endpoints => endpoints.MapTaskHub());

@@ -4,20 +4,26 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentMesh.Tests.TaskHub;
 
+/// <summary>Dapr's .NET SDK calling the hub over real gRPC on its loopback port, as it calls daprd.</summary>
+public sealed class SdkConformanceOverGrpcTests(HubFixture fixture) : SdkConformanceTests(fixture.Hub), IClassFixture<HubFixture>;
+
+/// <summary>Dapr's .NET SDK hosted beside the hub and calling it in-process, as the Orchestrator runs it.</summary>
+public sealed class SdkConformanceInProcessTests(InProcessHubFixture fixture) : SdkConformanceTests(fixture.Hub), IClassFixture<InProcessHubFixture>;
+
 /// <summary>
 /// Dapr's own .NET SDK (Dapr.Workflow 1.19.1 worker and DaprWorkflowClient) runs the workflow
-/// patterns against the embedded hub, over real gRPC and a real SQLite file.
+/// patterns against the embedded hub over a real SQLite file.
 /// </summary>
-public sealed class SdkConformanceTests(HubFixture fixture) : IClassFixture<HubFixture>
+public abstract class SdkConformanceTests(HubHost hub)
 {
-    private readonly DaprWorkflowClient _client = fixture.Client;
+    private readonly DaprWorkflowClient _client = hub.Client;
 
     private static string NewId(string scenario) => $"{scenario}-{Guid.NewGuid():N}";
 
     private async Task<WorkflowState> RunAsync<TWorkflow>(string id, object? input)
     {
         await _client.ScheduleNewWorkflowAsync(typeof(TWorkflow).Name, id, input);
-        return await fixture.Hub.WaitForCompletionAsync(id);
+        return await hub.WaitForCompletionAsync(id);
     }
 
     [Fact]
@@ -46,7 +52,7 @@ public sealed class SdkConformanceTests(HubFixture fixture) : IClassFixture<HubF
         var id = NewId("event");
         await _client.ScheduleNewWorkflowAsync(nameof(WaitForEventWorkflow), id, 60);
         await _client.RaiseEventAsync(id, "go", "payload");
-        var state = await fixture.Hub.WaitForCompletionAsync(id);
+        var state = await hub.WaitForCompletionAsync(id);
 
         Assert.Equal("payload", state.ReadOutputAs<string>());
     }
@@ -79,8 +85,8 @@ public sealed class SdkConformanceTests(HubFixture fixture) : IClassFixture<HubF
         await _client.ScheduleNewWorkflowAsync(nameof(RetryWorkflow), succeeds, 2);
         await _client.ScheduleNewWorkflowAsync(nameof(RetryWorkflow), fails, 5);
 
-        Assert.Equal("succeeded on attempt 3", (await fixture.Hub.WaitForCompletionAsync(succeeds)).ReadOutputAs<string>());
-        Assert.Equal("failed: attempt 3 failed", (await fixture.Hub.WaitForCompletionAsync(fails)).ReadOutputAs<string>());
+        Assert.Equal("succeeded on attempt 3", (await hub.WaitForCompletionAsync(succeeds)).ReadOutputAs<string>());
+        Assert.Equal("failed: attempt 3 failed", (await hub.WaitForCompletionAsync(fails)).ReadOutputAs<string>());
         Assert.Equal(3, Flaky.Attempts[fails]);
     }
 
@@ -101,7 +107,7 @@ public sealed class SdkConformanceTests(HubFixture fixture) : IClassFixture<HubF
         await _client.ScheduleNewWorkflowAsync(nameof(CounterWorkflow), id, 0);
         for (var i = 0; i < 3; i++)
             await _client.RaiseEventAsync(id, "add", 1);
-        var state = await fixture.Hub.WaitForCompletionAsync(id);
+        var state = await hub.WaitForCompletionAsync(id);
 
         Assert.Equal(3, state.ReadOutputAs<int>());
     }
@@ -119,7 +125,7 @@ public sealed class SdkConformanceTests(HubFixture fixture) : IClassFixture<HubF
         Assert.Equal(WorkflowRuntimeStatus.Suspended, (await _client.GetWorkflowStateAsync(id, true, CancellationToken.None))!.RuntimeStatus);
 
         await _client.ResumeWorkflowAsync(id, "go on");
-        var state = await fixture.Hub.WaitForCompletionAsync(id);
+        var state = await hub.WaitForCompletionAsync(id);
         Assert.Equal("released", state.ReadOutputAs<string>());
     }
 
@@ -131,8 +137,8 @@ public sealed class SdkConformanceTests(HubFixture fixture) : IClassFixture<HubF
         await WaitForStatusAsync(id + "-child", WorkflowRuntimeStatus.Running);
         await _client.TerminateWorkflowAsync(id, "stop", CancellationToken.None);
 
-        Assert.Equal(WorkflowRuntimeStatus.Terminated, (await fixture.Hub.WaitForCompletionAsync(id)).RuntimeStatus);
-        Assert.Equal(WorkflowRuntimeStatus.Terminated, (await fixture.Hub.WaitForCompletionAsync(id + "-child")).RuntimeStatus);
+        Assert.Equal(WorkflowRuntimeStatus.Terminated, (await hub.WaitForCompletionAsync(id)).RuntimeStatus);
+        Assert.Equal(WorkflowRuntimeStatus.Terminated, (await hub.WaitForCompletionAsync(id + "-child")).RuntimeStatus);
         Assert.True(await _client.PurgeInstanceAsync(id, CancellationToken.None));
         Assert.False((await _client.GetWorkflowStateAsync(id, false, CancellationToken.None))?.Exists ?? false);
         Assert.False((await _client.GetWorkflowStateAsync(id + "-child", false, CancellationToken.None))?.Exists ?? false);
@@ -145,7 +151,7 @@ public sealed class SdkConformanceTests(HubFixture fixture) : IClassFixture<HubF
         await _client.ScheduleNewWorkflowAsync(nameof(WaitForEventWorkflow), id, 60);
         await WaitUntilAsync(async () => (await _client.GetWorkflowStateAsync(id, true, CancellationToken.None))?.ReadCustomStatusAs<string>() == "waiting");
         await _client.RaiseEventAsync(id, "go", "done");
-        Assert.Equal("done", (await fixture.Hub.WaitForCompletionAsync(id)).ReadOutputAs<string>());
+        Assert.Equal("done", (await hub.WaitForCompletionAsync(id)).ReadOutputAs<string>());
     }
 
     [Fact]
@@ -155,7 +161,7 @@ public sealed class SdkConformanceTests(HubFixture fixture) : IClassFixture<HubF
         var state = await RunAsync<PatchedWorkflow>(id, "p");
 
         Assert.Equal("p>patched+v2>patched", state.ReadOutputAs<string>());
-        var history = await fixture.Hub.Services.GetRequiredService<ITaskHubBackend>().GetHistoryAsync(id);
+        var history = await hub.Services.GetRequiredService<ITaskHubBackend>().GetHistoryAsync(id);
         // IsPatched ran in the turn after the first activity; that turn's WorkflowStarted carries the patch.
         var turns = history.Where(e => e.WorkflowStarted is not null).ToList();
         Assert.Null(turns[0].WorkflowStarted.Version);
@@ -167,7 +173,7 @@ public sealed class SdkConformanceTests(HubFixture fixture) : IClassFixture<HubF
     {
         var source = NewId("source");
         Assert.Equal("start>source>source>source", (await RunAsync<ChainWorkflow>(source, "start")).ReadOutputAs<string>());
-        var history = await fixture.Hub.Services.GetRequiredService<ITaskHubBackend>().GetHistoryAsync(source);
+        var history = await hub.Services.GetRequiredService<ITaskHubBackend>().GetHistoryAsync(source);
         var second = history.Where(e => e.TaskScheduled is not null).ElementAt(1);
 
         var rerun = NewId("rerun");
@@ -175,8 +181,8 @@ public sealed class SdkConformanceTests(HubFixture fixture) : IClassFixture<HubF
             new Dapr.Workflow.Client.RerunWorkflowFromEventOptions { NewInstanceId = rerun, Input = "again", OverwriteInput = true }, CancellationToken.None);
 
         Assert.Equal(rerun, newId);
-        Assert.Equal("again>rerun>rerun", (await fixture.Hub.WaitForCompletionAsync(rerun)).ReadOutputAs<string>());
-        Assert.Equal("start>source>source>source", (await fixture.Hub.WaitForCompletionAsync(source)).ReadOutputAs<string>());
+        Assert.Equal("again>rerun>rerun", (await hub.WaitForCompletionAsync(rerun)).ReadOutputAs<string>());
+        Assert.Equal("start>source>source>source", (await hub.WaitForCompletionAsync(source)).ReadOutputAs<string>());
     }
 
     [Fact]
