@@ -40,6 +40,14 @@ internal interface ITaskHubBackend : IAsyncDisposable
     Task<int> PurgeInstanceAsync(string instanceId, bool recursive, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Deletes every finished instance created in [<paramref name="createdFrom"/>, <paramref name="createdTo"/>)
+    /// (either bound may be open) whose status is one of <paramref name="statuses"/> (all finished statuses
+    /// when empty), and, when <paramref name="recursive"/>, their child instances; an instance with a child
+    /// that has not finished is kept. Returns how many instances were deleted.
+    /// </summary>
+    Task<int> PurgeInstancesAsync(DateTimeOffset? createdFrom, DateTimeOffset? createdTo, IReadOnlyCollection<OrchestrationStatus> statuses, bool recursive, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Terminates an instance (and, when <paramref name="recursive"/>, its live child instances): one that never
     /// started ends at once; a started one gets an ExecutionTerminated event. False when the instance is missing.
     /// </summary>

@@ -15,7 +15,8 @@ namespace AgentMesh.TaskHub.Grpc;
 /// Dapr.Workflow SDK's worker and client use it as they would use daprd. Statuses: INVALID_ARGUMENT
 /// for a bad instance id or name, NOT_FOUND for an unknown instance, ALREADY_EXISTS for a live
 /// duplicate id, FAILED_PRECONDITION for an event to a finished instance or a purge of a live one,
-/// UNIMPLEMENTED for purging by filter and for rerunning from a child workflow's event.
+/// UNIMPLEMENTED for rerunning from a child workflow's event. A purge by filter deletes the finished
+/// instances it matches (created in [from, to), in the statuses named) and skips the rest.
 /// </summary>
 internal sealed class TaskHubSidecarService(
     ITaskHubBackend backend,
@@ -100,8 +101,17 @@ internal sealed class TaskHubSidecarService(
 
     public override async Task<PurgeInstancesResponse> PurgeInstances(PurgeInstancesRequest request, ServerCallContext context)
     {
-        if (request.RequestCase != PurgeInstancesRequest.RequestOneofCase.InstanceId)
-            throw new RpcException(new Status(StatusCode.Unimplemented, "Purging by filter is not supported by the embedded hub; purge instances by id."));
+        if (request.RequestCase == PurgeInstancesRequest.RequestOneofCase.PurgeInstanceFilter)
+        {
+            var filter = request.PurgeInstanceFilter;
+            var live = filter.RuntimeStatus.Where(status => !status.IsTerminal()).Select(status => status.Describe()).ToList();
+            if (live.Count > 0)
+                throw new RpcException(new Status(StatusCode.InvalidArgument,
+                    $"PurgeInstanceFilter.runtimeStatus names {string.Join(", ", live)}; only finished instances (COMPLETED, FAILED, CANCELED, TERMINATED) can be purged."));
+            var purged = await backend.PurgeInstancesAsync(
+                filter.CreatedTimeFrom?.ToDateTimeOffset(), filter.CreatedTimeTo?.ToDateTimeOffset(), filter.RuntimeStatus, request.Recursive, context.CancellationToken).ConfigureAwait(false);
+            return new PurgeInstancesResponse { DeletedInstanceCount = purged, IsComplete = true };
+        }
         try
         {
             var deleted = await backend.PurgeInstanceAsync(InstanceIds.Require(request.InstanceId), request.Recursive, context.CancellationToken).ConfigureAwait(false);

@@ -87,6 +87,36 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
             return statuses.Count;
         }, cancellationToken);
 
+    public Task<int> PurgeInstancesAsync(DateTimeOffset? createdFrom, DateTimeOffset? createdTo, IReadOnlyCollection<OrchestrationStatus> statuses, bool recursive, CancellationToken cancellationToken = default) =>
+        _queue.RunAsync("PurgeInstances", s =>
+        {
+            var wanted = statuses.Count == 0 ? SqliteTaskHubSchema.TerminalStatuses : $"({string.Join(", ", statuses.Select(status => (int)status))})";
+            var candidates = new List<string>();
+            using (var reader = s.Query($"""
+                SELECT instance_id FROM instances
+                WHERE status IN {SqliteTaskHubSchema.TerminalStatuses} AND status IN {wanted}
+                  AND created_at >= $from AND created_at < $to
+                ORDER BY instance_id
+                """, ("$from", createdFrom?.ToUnixTimeMilliseconds() ?? long.MinValue), ("$to", createdTo?.ToUnixTimeMilliseconds() ?? long.MaxValue)))
+            {
+                while (reader.Read())
+                    candidates.Add(reader.GetString(0));
+            }
+            var deleted = 0;
+            foreach (var id in candidates)
+            {
+                var targets = recursive ? Subtree(s, id) : [id];
+                if (targets.Any(target => Status(s, target) is { } status && !status.IsTerminal()))
+                    continue;
+                foreach (var target in targets.Where(target => Status(s, target) is not null))
+                {
+                    DeleteInstance(s, target);
+                    deleted++;
+                }
+            }
+            return deleted;
+        }, cancellationToken);
+
     public Task<bool> TerminateAsync(string instanceId, string? output, bool recursive, CancellationToken cancellationToken = default) =>
         _queue.RunAsync("Terminate", s =>
         {
