@@ -96,6 +96,7 @@ public sealed class StateService(IStateStore store, RunEventLog events) : StateC
         var runId = RequireId(request.RunId, "run_id");
         var token = context.CancellationToken;
         var after = Math.Max(0, request.AfterSequence);
+        var lastRead = false;
         while (true)
         {
             var batch = await events.ReadAsync(runId, after, 256, token).ConfigureAwait(false);
@@ -116,10 +117,17 @@ public sealed class StateService(IStateStore store, RunEventLog events) : StateC
                 continue;
             }
 
-            // A terminal record is written together with its terminal event, so nothing more will come.
-            if (!request.Follow || await IsTerminalAsync(runId, token).ConfigureAwait(false))
+            if (!request.Follow || lastRead)
             {
                 return;
+            }
+
+            // A terminal record is written together with its terminal event, which may have been committed
+            // after the read above: read once more, then nothing more will come.
+            if (await IsTerminalAsync(runId, token).ConfigureAwait(false))
+            {
+                lastRead = true;
+                continue;
             }
 
             await events.WaitForAppendAsync(runId, after, token).ConfigureAwait(false);

@@ -20,7 +20,7 @@ public sealed class TaskHubHealthCheck : IHealthCheck
     {
         try
         {
-            await _backend.GetNextVisibleAtAsync(cancellationToken).ConfigureAwait(false);
+            await _backend.GetNextVisibleAtAsync(DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
             return HealthCheckResult.Healthy($"The task hub's store answers; {_dispatcher.ConnectedWorkers} worker stream(s) connected.");
         }
         catch (Exception e) when (e is not OperationCanceledException)

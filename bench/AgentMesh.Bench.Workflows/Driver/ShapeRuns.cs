@@ -2,6 +2,8 @@ using AgentMesh.Bench.Workflows.Shapes;
 using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 
+using AgentMesh.Bench.Shared;
+
 namespace AgentMesh.Bench.Workflows.Driver;
 
 /// <summary>One run of a shape against a fresh host process and database.</summary>

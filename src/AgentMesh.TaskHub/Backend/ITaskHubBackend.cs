@@ -65,8 +65,13 @@ internal interface ITaskHubBackend : IAsyncDisposable
     /// <summary>Instance ids in ordinal order after <paramref name="after"/> (null: from the start), at most <paramref name="pageSize"/>, and the token of the next page (null at the end).</summary>
     Task<(IReadOnlyList<string> Ids, string? ContinuationToken)> ListInstanceIdsAsync(string? after, int pageSize, CancellationToken cancellationToken = default);
 
-    /// <summary>When the next not-yet-visible inbox event (a durable timer, a delayed start) becomes visible; null when none.</summary>
-    Task<DateTimeOffset?> GetNextVisibleAtAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The earliest time an inbox event (a durable timer, a start) becomes visible that was not yet
+    /// visible at <paramref name="after"/>; null when none. A dispatcher passes the time its last look
+    /// for work began, so an event that became visible since is found at once (a start is visible from
+    /// its time rounded up to the next millisecond).
+    /// </summary>
+    Task<DateTimeOffset?> GetNextVisibleAtAsync(DateTimeOffset after, CancellationToken cancellationToken = default);
 
     /// <summary>Locks and returns up to <paramref name="max"/> instances with deliverable inbox events, those waiting longest first.</summary>
     Task<IReadOnlyList<OrchestrationWorkItem>> GetOrchestrationWorkItemsAsync(int max, CancellationToken cancellationToken = default);

@@ -141,6 +141,7 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
             while (!stoppingToken.IsCancellationRequested)
             {
                 bool dispatched;
+                var lookedAt = options.Value.TimeProvider.GetUtcNow();
                 try
                 {
                     dispatched = await DispatchAsync(stoppingToken).ConfigureAwait(false);
@@ -153,7 +154,7 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
 
                 TaskHubMetrics.DispatchRounds.Add(1, new KeyValuePair<string, object?>("result", dispatched ? "dispatched" : "idle"));
                 if (!dispatched)
-                    await _signal.WaitAsync(await IdleWaitAsync(stoppingToken).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+                    await _signal.WaitAsync(await IdleWaitAsync(lookedAt, stoppingToken).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -291,9 +292,9 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
     }
 
     /// <summary>How long to sleep when there is nothing to do: until the next timer or delayed start is due, at most <see cref="IdleWait"/>.</summary>
-    private async Task<TimeSpan> IdleWaitAsync(CancellationToken cancellationToken)
+    private async Task<TimeSpan> IdleWaitAsync(DateTimeOffset lookedAt, CancellationToken cancellationToken)
     {
-        if (await backend.GetNextVisibleAtAsync(cancellationToken).ConfigureAwait(false) is not { } next)
+        if (await backend.GetNextVisibleAtAsync(lookedAt, cancellationToken).ConfigureAwait(false) is not { } next)
             return IdleWait;
         var wait = next - options.Value.TimeProvider.GetUtcNow();
         return wait <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : wait < IdleWait ? wait : IdleWait;

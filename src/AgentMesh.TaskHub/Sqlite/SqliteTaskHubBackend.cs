@@ -145,8 +145,8 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
             return ((IReadOnlyList<string>)ids, more ? ids[^1] : null);
         }, cancellationToken);
 
-    public Task<DateTimeOffset?> GetNextVisibleAtAsync(CancellationToken cancellationToken = default) =>
-        _reads.ReadAsync("GetNextVisibleAt", s => s.Scalar("SELECT MIN(visible_at) FROM inbox WHERE visible_at > $now", ("$now", NowMs())) is long ms
+    public Task<DateTimeOffset?> GetNextVisibleAtAsync(DateTimeOffset after, CancellationToken cancellationToken = default) =>
+        _reads.ReadAsync("GetNextVisibleAt", s => s.Scalar("SELECT MIN(visible_at) FROM inbox WHERE visible_at > $after", ("$after", after.ToUnixTimeMilliseconds())) is long ms
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : (DateTimeOffset?)null, cancellationToken);
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace AgentMesh.Bench.Workflows.Driver;
+namespace AgentMesh.Bench.Shared;
 
 /// <summary>
 /// k6's <c>shared-iterations</c> executor, as Dapr's perf tests use it: <c>vus</c> virtual users share

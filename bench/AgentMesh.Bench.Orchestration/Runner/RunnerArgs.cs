@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace AgentMesh.Bench.Orchestration.Runner;
+
+/// <summary>
+/// The runner contract's arguments (bench/orchestration/workload/WORKLOAD.md):
+/// <c>--runs N --concurrency C --warmup W --data DIR --workload DIR</c>, plus AgentMesh's <c>--address URL</c>.
+/// </summary>
+internal sealed record RunnerArgs(int Runs, int Concurrency, int Warmup, string Data, string Workload, string? Address)
+{
+    public static RunnerArgs Parse(IReadOnlyList<string> args) => new(
+        Int(args, "--runs", 30), Int(args, "--concurrency", 1), Int(args, "--warmup", 5),
+        Text(args, "--data") ?? Path.GetTempPath(), Text(args, "--workload") ?? throw new ArgumentException("--workload DIR is required."),
+        Text(args, "--address"));
+
+    public string NotesPath => Path.Combine(Workload, "notes-2k.txt");
+
+    public string Answer => File.ReadAllText(Path.Combine(Workload, "answer.txt"));
+
+    private static int Int(IReadOnlyList<string> args, string name, int fallback)
+        => Text(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? Text(IReadOnlyList<string> args, string name)
+    {
+        for (var i = 0; i + 1 < args.Count; i++)
+        {
+            if (args[i] == name)
+                return args[i + 1];
+        }
+        return null;
+    }
+}
