@@ -66,11 +66,11 @@ internal static class SqliteStateCommands
         return etag;
     }
 
-    public static List<string> ListKeys(SqliteConnection connection, string prefix, string? afterKey, int take, long nowMs)
+    public static List<string> ListKeys(SqliteConnection connection, SqliteTransaction? transaction, string prefix, string? afterKey, int take, long nowMs)
     {
         using var command = Create(
             connection,
-            null,
+            transaction,
             $"""
             SELECT key FROM state_items
             WHERE key >= $prefix AND substr(key, 1, length($prefix)) = $prefix

@@ -1,24 +1,27 @@
 using System.Text;
+using AgentMesh.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMesh.State;
 
 /// <summary>
 /// The embedded <see cref="IStateStore"/>: one SQLite database file (or <c>":memory:"</c>) holding table
-/// <c>state_items(key, value, etag, expires_at)</c>. The file runs in WAL mode with <c>synchronous=FULL</c>,
-/// so a write is durable before its task completes. One connection serves all callers, one operation at
-/// a time (safe for concurrent callers in this process). TTL is measured with the given
-/// <see cref="TimeProvider"/>; expired rows are invisible at once and deleted by the next write.
+/// <c>state_items(key, value, etag, expires_at)</c>. The file runs in WAL mode with <c>synchronous=FULL</c>.
+/// Every operation goes through a group commit (<see cref="SqliteGroupCommit{TSession}"/>): the operations
+/// waiting together run in one transaction, each in its own savepoint (an operation that fails is rolled
+/// back alone), and each task completes only once that transaction has committed, so a write is durable
+/// before it is acknowledged, and one fsync acknowledges the writes of many callers. Safe for concurrent
+/// callers in this process. TTL is measured with the given <see cref="TimeProvider"/>; expired rows are
+/// invisible at once and deleted by the next write.
 /// </summary>
 public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposable
 {
     /// <summary>The path that selects a private in-memory database (lost on dispose).</summary>
     public const string InMemoryPath = ":memory:";
 
+    private readonly SqliteGroupCommit<Session> _commits;
     private readonly SqliteConnection _connection;
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeProvider _timeProvider;
-    private bool _disposed;
 
     static SqliteStateStore() => SQLitePCL.Batteries_V2.Init();
 
@@ -46,12 +49,24 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
             Mode = path == InMemoryPath ? SqliteOpenMode.Memory : SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
         };
-        _connection = new SqliteConnection(builder.ToString());
-        _connection.Open();
-        Execute("PRAGMA journal_mode=WAL;");
-        Execute("PRAGMA synchronous=FULL;");
-        Execute("PRAGMA busy_timeout=5000;");
-        Execute(SqliteStateSchema.Create);
+        // Opened here, so a bad file fails the constructor; from then on only the group commit's thread uses it.
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA journal_mode=WAL;");
+            Execute(connection, "PRAGMA synchronous=FULL;");
+            Execute(connection, "PRAGMA busy_timeout=5000;");
+            Execute(connection, SqliteStateSchema.Create);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        _connection = connection;
+        _commits = new SqliteGroupCommit<Session>("AgentMesh.State store", () => connection, c => new Session(c));
     }
 
     /// <summary>The path given at construction.</summary>
@@ -61,14 +76,14 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
     public Task<StateItem?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        return RunAsync(() => SqliteStateCommands.Read(_connection, null, key, NowMs()), cancellationToken);
+        return RunAsync("Get", s => SqliteStateCommands.Read(s.Connection, s.Transaction, key, NowMs()), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<string> SetAsync(string key, ReadOnlyMemory<byte> value, StateWriteOptions? options = null, CancellationToken cancellationToken = default)
     {
         var operation = StateOperation.Upsert(key, value, options);
-        return RunAsync(() => InTransaction(tx => SqliteStateCommands.Apply(_connection, tx, operation, NowMs())), cancellationToken);
+        return RunAsync("Set", s => Write(s, () => SqliteStateCommands.Apply(s.Connection, s.Transaction!, operation, NowMs())), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -76,10 +91,11 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
     {
         var operation = StateOperation.Delete(key, etag);
         return RunAsync(
-            () => InTransaction(tx =>
+            "Delete",
+            s => Write(s, () =>
             {
-                var existed = SqliteStateCommands.Read(_connection, tx, key, NowMs()) is not null;
-                SqliteStateCommands.Apply(_connection, tx, operation, NowMs());
+                var existed = SqliteStateCommands.Read(s.Connection, s.Transaction, key, NowMs()) is not null;
+                SqliteStateCommands.Apply(s.Connection, s.Transaction!, operation, NowMs());
                 return existed;
             }),
             cancellationToken);
@@ -90,13 +106,14 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
     {
         ArgumentNullException.ThrowIfNull(keys);
         return RunAsync<IReadOnlyList<StateItem>>(
-            () =>
+            "GetBulk",
+            s =>
             {
                 var now = NowMs();
                 var items = new List<StateItem>(keys.Count);
                 foreach (var key in keys.Distinct(StringComparer.Ordinal))
                 {
-                    if (SqliteStateCommands.Read(_connection, null, key, now) is { } item)
+                    if (SqliteStateCommands.Read(s.Connection, s.Transaction, key, now) is { } item)
                     {
                         items.Add(item);
                     }
@@ -112,13 +129,14 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
     {
         ArgumentNullException.ThrowIfNull(operations);
         return RunAsync<IReadOnlyList<string>>(
-            () => InTransaction(tx =>
+            "Transaction",
+            s => Write(s, () =>
             {
                 var now = NowMs();
                 var etags = new string[operations.Count];
                 for (var i = 0; i < operations.Count; i++)
                 {
-                    etags[i] = SqliteStateCommands.Apply(_connection, tx, operations[i], now);
+                    etags[i] = SqliteStateCommands.Apply(s.Connection, s.Transaction!, operations[i], now);
                 }
 
                 return etags;
@@ -133,9 +151,10 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var after = DecodeToken(continuationToken);
         return RunAsync(
-            () =>
+            "ListKeys",
+            s =>
             {
-                var keys = SqliteStateCommands.ListKeys(_connection, prefix, after, limit + 1, NowMs());
+                var keys = SqliteStateCommands.ListKeys(s.Connection, s.Transaction, prefix, after, limit + 1, NowMs());
                 if (keys.Count <= limit)
                 {
                     return new StateKeyPage(keys, null);
@@ -149,26 +168,13 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
 
     /// <summary>Deletes every expired row now; returns how many were deleted.</summary>
     public Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(() => InTransaction(tx => SqliteStateCommands.PurgeExpired(_connection, tx, NowMs())), cancellationToken);
+        RunAsync("PurgeExpired", s => SqliteStateCommands.PurgeExpired(s.Connection, s.Transaction!, NowMs()), cancellationToken);
 
-    /// <inheritdoc />
+    /// <summary>Waits for the operations already queued, then closes the database; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        _gate.Wait();
-        try
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            _connection.Dispose();
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        _commits.Dispose();
+        _connection.Dispose();
     }
 
     /// <inheritdoc />
@@ -180,32 +186,20 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
 
     private long NowMs() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private async Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return work();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    private Task<T> RunAsync<T>(string operation, Func<Session, T> work, CancellationToken cancellationToken)
+        => _commits.RunAsync(operation, work, cancellationToken);
 
-    private T InTransaction<T>(Func<SqliteTransaction, T> work)
+    /// <summary>A write, after which the expired rows are deleted in the same savepoint.</summary>
+    private T Write<T>(Session session, Func<T> work)
     {
-        using var transaction = _connection.BeginTransaction();
-        var result = work(transaction);
-        SqliteStateCommands.PurgeExpired(_connection, transaction, NowMs());
-        transaction.Commit();
+        var result = work();
+        SqliteStateCommands.PurgeExpired(session.Connection, session.Transaction!, NowMs());
         return result;
     }
 
-    private void Execute(string sql)
+    private static void Execute(SqliteConnection connection, string sql)
     {
-        using var command = _connection.CreateCommand();
+        using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
@@ -227,5 +221,15 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
         {
             throw new ArgumentException("The continuation token was not issued by this store.", nameof(token), ex);
         }
+    }
+
+    /// <summary>The connection and the current batch's transaction.</summary>
+    private sealed class Session(SqliteConnection connection) : IGroupCommitSession
+    {
+        public SqliteConnection Connection => connection;
+
+        public SqliteTransaction? Transaction { get; set; }
+
+        public void Reset() => Transaction = null;
     }
 }

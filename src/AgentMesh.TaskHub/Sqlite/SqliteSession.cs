@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
+using AgentMesh.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMesh.TaskHub.Sqlite;
@@ -11,7 +12,7 @@ namespace AgentMesh.TaskHub.Sqlite;
 /// operation that was then rolled back only causes a harmless extra wake-up). On the read connection
 /// there is no transaction: each statement reads the latest commit.
 /// </summary>
-internal sealed class SqliteSession(SqliteConnection connection, Dictionary<string, SqliteCommand> statements, SqliteHistoryCache history)
+internal sealed class SqliteSession(SqliteConnection connection, Dictionary<string, SqliteCommand> statements, SqliteHistoryCache history) : IGroupCommitSession
 {
     /// <summary>Most rows one INSERT of <see cref="InsertRows"/> carries.</summary>
     public const int RowsPerInsert = 16;

@@ -1,6 +1,7 @@
 using AgentMesh.TaskHub.Backend;
 using AgentMesh.TaskHub.Protocol;
 using Google.Protobuf.WellKnownTypes;
+using AgentMesh.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using static AgentMesh.TaskHub.Sqlite.SqliteInstanceRows;
@@ -9,7 +10,7 @@ namespace AgentMesh.TaskHub.Sqlite;
 
 /// <summary>
 /// The embedded task hub: one SQLite file (WAL, synchronous=FULL). Every operation that writes goes
-/// through a <see cref="SqliteCommitQueue"/>, which runs them in order, those waiting together in one
+/// through a <see cref="SqliteGroupCommit{TSession}"/>, which runs them in order, those waiting together in one
 /// IMMEDIATE transaction, and acknowledges each only once its transaction has committed, so every
 /// acknowledged write is durable. Reads, and taking work items (a lease in memory, <see cref="WorkItemLeases"/>,
 /// writes nothing), use a <see cref="SqliteReadConnection"/>, which sees committed (durable) data only.
@@ -19,7 +20,7 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
     private readonly string _databasePath;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _lockTimeout;
-    private readonly SqliteCommitQueue _queue;
+    private readonly SqliteGroupCommit<SqliteSession> _queue;
     private readonly SqliteReadConnection _reads;
     private readonly WorkItemLeases _leases = new();
     private readonly SqliteHistoryCache _history;
@@ -37,7 +38,21 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
         _databasePath = databasePath;
         _timeProvider = timeProvider;
         _lockTimeout = lockTimeout;
-        _queue = new SqliteCommitQueue(Open, Committed, _history);
+        _queue = new SqliteGroupCommit<SqliteSession>("AgentMesh.TaskHub store", Open, connection => new SqliteSession(connection, new(StringComparer.Ordinal), _history),
+            new GroupCommitObserver<SqliteSession>
+            {
+                OperationRan = (operation, time) =>
+                {
+                    TaskHubMetrics.Operations.Add(1, new KeyValuePair<string, object?>("operation", operation));
+                    TaskHubMetrics.OperationDuration.Record(time.TotalMilliseconds, new KeyValuePair<string, object?>("operation", operation));
+                },
+                BatchCommitted = (operations, time) =>
+                {
+                    TaskHubMetrics.CommitDuration.Record(time.TotalMilliseconds);
+                    TaskHubMetrics.BatchSize.Record(operations);
+                },
+                Committed = Committed,
+            });
         _reads = new SqliteReadConnection(databasePath, () => InitializeAsync(), _history);
     }
 

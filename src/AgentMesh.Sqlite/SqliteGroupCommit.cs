@@ -2,17 +2,19 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
-namespace AgentMesh.TaskHub.Sqlite;
+namespace AgentMesh.Sqlite;
 
 /// <summary>
-/// Group commit: the store's operations run one after another on a dedicated thread that owns the
+/// Group commit: a store's operations run one after another on a dedicated thread that owns the
 /// connection, as many to one IMMEDIATE transaction as are waiting (at most <see cref="MaxBatch"/>).
 /// Each operation runs in its own savepoint, so one that throws is rolled back alone. The transaction
-/// then commits (synchronous=FULL: one fsync of the WAL for the whole batch), and only after that is
-/// any operation's result or error handed back: nothing is acknowledged before it is durable. When the
-/// commit fails, every operation of the batch fails with its error.
+/// then commits (with <c>synchronous=FULL</c>, one fsync of the WAL for the whole batch), and only after
+/// that is any operation's result or error handed back: nothing is acknowledged before it is durable.
+/// When the commit fails (or an operation fails with SQLITE_IOERR or SQLITE_FULL), every operation of the
+/// batch fails with that error and nothing of the batch is kept.
 /// </summary>
-internal sealed class SqliteCommitQueue : IDisposable
+/// <typeparam name="TSession">What the operations see (the connection, prepared statements, what they changed).</typeparam>
+public sealed class SqliteGroupCommit<TSession> : IDisposable where TSession : IGroupCommitSession
 {
     /// <summary>Most operations in one transaction.</summary>
     public const int MaxBatch = 256;
@@ -20,25 +22,29 @@ internal sealed class SqliteCommitQueue : IDisposable
     private readonly ConcurrentQueue<IPendingOperation> _queue = new();
     private readonly ManualResetEventSlim _ready = new(false);
     private readonly Func<SqliteConnection> _open;
-    private readonly Action<SqliteSession> _committed;
-    private readonly SqliteHistoryCache _history;
+    private readonly Func<SqliteConnection, TSession> _session;
+    private readonly GroupCommitObserver<TSession> _observer;
     private readonly Thread _thread;
     private volatile bool _stopping;
 
+    /// <param name="name">The thread's name.</param>
     /// <param name="open">Opens the connection (on the queue's thread, before the first operation).</param>
-    /// <param name="committed">Called on the queue's thread after each successful commit, with what the batch changed.</param>
-    /// <param name="history">The history cache the operations see.</param>
-    public SqliteCommitQueue(Func<SqliteConnection> open, Action<SqliteSession> committed, SqliteHistoryCache history)
+    /// <param name="session">Creates the session the operations share, once the connection is open.</param>
+    /// <param name="observer">Told of each operation's time, each commit and what the batch changed; null for none.</param>
+    public SqliteGroupCommit(string name, Func<SqliteConnection> open, Func<SqliteConnection, TSession> session, GroupCommitObserver<TSession>? observer = null)
     {
-        _history = history;
         _open = open;
-        _committed = committed;
-        _thread = new Thread(Run) { IsBackground = true, Name = "AgentMesh.TaskHub store" };
+        _session = session;
+        _observer = observer ?? new GroupCommitObserver<TSession>();
+        _thread = new Thread(Run) { IsBackground = true, Name = name };
         _thread.Start();
     }
 
-    /// <summary>Runs <paramref name="work"/> in the next batch; completes once that batch has committed.</summary>
-    public Task<T> RunAsync<T>(string operation, Func<SqliteSession, T> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> in the next batch; completes once that batch has committed. Throws
+    /// <see cref="ObjectDisposedException"/> after <see cref="Dispose"/>.
+    /// </summary>
+    public Task<T> RunAsync<T>(string operation, Func<TSession, T> work, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
         cancellationToken.ThrowIfCancellationRequested();
@@ -51,6 +57,8 @@ internal sealed class SqliteCommitQueue : IDisposable
     /// <summary>Stops the thread after the operations already queued; later ones fail with <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
+        if (_stopping)
+            return;
         _stopping = true;
         _ready.Set();
         _thread.Join();
@@ -60,7 +68,7 @@ internal sealed class SqliteCommitQueue : IDisposable
     private void Run()
     {
         SqliteConnection? connection = null;
-        var statements = new Dictionary<string, SqliteCommand>(StringComparer.Ordinal);
+        TSession? session = default;
         var batch = new List<IPendingOperation>(MaxBatch);
         try
         {
@@ -77,7 +85,8 @@ internal sealed class SqliteCommitQueue : IDisposable
                     try
                     {
                         connection ??= _open();
-                        RunBatch(connection, new SqliteSession(connection, statements, _history), batch);
+                        session ??= _session(connection);
+                        RunBatch(connection, session, batch);
                     }
                     catch (Exception e)
                     {
@@ -93,15 +102,14 @@ internal sealed class SqliteCommitQueue : IDisposable
         }
         finally
         {
-            foreach (var command in statements.Values)
-                command.Dispose();
+            (session as IDisposable)?.Dispose();
             connection?.Dispose();
             while (_queue.TryDequeue(out var left))
-                left.Fail(new ObjectDisposedException(nameof(SqliteCommitQueue)));
+                left.Fail(new ObjectDisposedException(GetType().Name));
         }
     }
 
-    private void RunBatch(SqliteConnection connection, SqliteSession session, List<IPendingOperation> batch)
+    private void RunBatch(SqliteConnection connection, TSession session, List<IPendingOperation> batch)
     {
         try
         {
@@ -122,25 +130,25 @@ internal sealed class SqliteCommitQueue : IDisposable
                     transaction.Release("op");
                     operation.Failed(e);
                 }
-                TaskHubMetrics.Operations.Add(1, new KeyValuePair<string, object?>("operation", operation.Name));
-                TaskHubMetrics.OperationDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("operation", operation.Name));
+                _observer.OperationRan?.Invoke(operation.Name, Stopwatch.GetElapsedTime(started));
             }
             var committing = Stopwatch.GetTimestamp();
             transaction.Commit();
-            TaskHubMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(committing).TotalMilliseconds);
-            TaskHubMetrics.BatchSize.Record(batch.Count);
+            _observer.BatchCommitted?.Invoke(batch.Count, Stopwatch.GetElapsedTime(committing));
         }
         catch (Exception e)
         {
             foreach (var operation in batch)
                 operation.Fail(e);
+            session.Transaction = null;
             session.Reset();
             return;
         }
 
         foreach (var operation in batch)
             operation.Complete();
-        _committed(session);
+        session.Transaction = null;
+        _observer.Committed?.Invoke(session);
         session.Reset();
     }
 
@@ -148,7 +156,7 @@ internal sealed class SqliteCommitQueue : IDisposable
     {
         string Name { get; }
 
-        void Run(SqliteSession session);
+        void Run(TSession session);
 
         /// <summary>The operation threw and was rolled back; its error is handed back with the batch.</summary>
         void Failed(Exception error);
@@ -160,7 +168,7 @@ internal sealed class SqliteCommitQueue : IDisposable
         void Fail(Exception error);
     }
 
-    private sealed class PendingOperation<T>(string name, Func<SqliteSession, T> work) : IPendingOperation
+    private sealed class PendingOperation<T>(string name, Func<TSession, T> work) : IPendingOperation
     {
         private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _value;
@@ -170,7 +178,7 @@ internal sealed class SqliteCommitQueue : IDisposable
 
         public Task<T> Task => _result.Task;
 
-        public void Run(SqliteSession session) => _value = work(session);
+        public void Run(TSession session) => _value = work(session);
 
         public void Failed(Exception error) => _error = error;
 
@@ -184,4 +192,17 @@ internal sealed class SqliteCommitQueue : IDisposable
 
         public void Fail(Exception error) => _result.TrySetException(error);
     }
+}
+
+/// <summary>Callbacks of a <see cref="SqliteGroupCommit{TSession}"/>, all on its thread; each may be null.</summary>
+public sealed class GroupCommitObserver<TSession>
+{
+    /// <summary>An operation ran (its name and time), whether it succeeded or was rolled back.</summary>
+    public Action<string, TimeSpan>? OperationRan { get; init; }
+
+    /// <summary>A batch of this many operations committed, and the commit (with its fsync) took this long.</summary>
+    public Action<int, TimeSpan>? BatchCommitted { get; init; }
+
+    /// <summary>After a commit, before the session forgets what the batch changed.</summary>
+    public Action<TSession>? Committed { get; init; }
 }
