@@ -34,7 +34,7 @@ public sealed class StateService(IStateStore store, RunEventLog events) : StateC
 
     public override async Task<RunRecord> GetRun(GetRunRecordRequest request, ServerCallContext context)
     {
-        var runId = RequireId(request.RunId, "run_id");
+        var runId = RequireRunId(request.RunId);
         var item = await store.GetAsync(RunPrefix + runId, context.CancellationToken).ConfigureAwait(false)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"Run \"{runId}\" does not exist."));
         return new RunRecord { Run = Run.Parser.ParseFrom(item.Value.Span), Etag = item.ETag };
@@ -81,7 +81,7 @@ public sealed class StateService(IStateStore store, RunEventLog events) : StateC
 
     public override async Task<AppendRunEventsResponse> AppendRunEvents(AppendRunEventsRequest request, ServerCallContext context)
     {
-        var runId = RequireId(request.RunId, "run_id");
+        var runId = RequireRunId(request.RunId);
         if (request.Events.Count == 0)
         {
             return new AppendRunEventsResponse { LastSequence = await events.GetLastSequenceAsync(runId, context.CancellationToken).ConfigureAwait(false) };
@@ -93,7 +93,7 @@ public sealed class StateService(IStateStore store, RunEventLog events) : StateC
 
     public override async Task ReadRunEvents(ReadRunEventsRequest request, IServerStreamWriter<RunEvent> responseStream, ServerCallContext context)
     {
-        var runId = RequireId(request.RunId, "run_id");
+        var runId = RequireRunId(request.RunId);
         var token = context.CancellationToken;
         var after = Math.Max(0, request.AfterSequence);
         var lastRead = false;
@@ -183,6 +183,12 @@ public sealed class StateService(IStateStore store, RunEventLog events) : StateC
             return (ReadOnlyMemory<byte>)copy.ToByteArray();
         }).ToList();
     }
+
+    /// <summary>A run id the event log can key: present, without '/' (INVALID_ARGUMENT otherwise).</summary>
+    private static string RequireRunId(string? value)
+        => RequireId(value, "run_id").Contains('/')
+            ? throw new RpcException(new Status(StatusCode.InvalidArgument, $"run_id '{value}' must not contain '/'."))
+            : value!;
 
     private static string RequireId(string? value, string field)
         => string.IsNullOrEmpty(value) ? throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field} is required.")) : value;

@@ -14,10 +14,9 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
     {
         var token = context.CancellationToken;
         var step = input.Step;
-        await events.AppendAsync(input.RunId, new RunEvent
-        {
-            StepStarted = new StepStarted { StepId = step.Id, AgentRole = step.Role, Attempt = input.Attempt },
-        }, token).ConfigureAwait(false);
+        // Progress events are appended while the step goes on; the outcome is returned only once they are durable.
+        var runEvents = new RunEventBatcher(events, input.RunId, token);
+        runEvents.Add(new RunEvent { StepStarted = new StepStarted { StepId = step.Id, AgentRole = step.Role, Attempt = input.Attempt } });
 
         using var call = agents.RunStep(ToRequest(input), cancellationToken: token);
         try
@@ -27,17 +26,16 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
                 switch (message.EventCase)
                 {
                     case RunStepEvent.EventOneofCase.AwaitingApproval:
+                        await runEvents.FlushAsync().ConfigureAwait(false);
                         return new StepOutcome(null, Usage.Zero, message.AwaitingApproval.Approvals.Select(PendingApproval.FromProto).ToList());
                     case RunStepEvent.EventOneofCase.Result:
-                        await events.AppendAsync(input.RunId, new RunEvent
-                        {
-                            StepCompleted = new StepCompleted { StepId = step.Id, Output = message.Result.Output, Usage = message.Result.Usage },
-                        }, token).ConfigureAwait(false);
+                        runEvents.Add(new RunEvent { StepCompleted = new StepCompleted { StepId = step.Id, Output = message.Result.Output, Usage = message.Result.Usage } });
+                        await runEvents.FlushAsync().ConfigureAwait(false);
                         return new StepOutcome(message.Result.Output, Usage.FromProto(message.Result.Usage), []);
                     default:
                         if (Progress(message) is { } progress)
                         {
-                            await events.AppendAsync(input.RunId, progress, token).ConfigureAwait(false);
+                            runEvents.Add(progress);
                         }
 
                         break;
@@ -46,10 +44,12 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
         }
         catch (RpcException e) when (!token.IsCancellationRequested)
         {
-            await events.AppendAsync(input.RunId, new RunEvent { StepFailed = new StepFailed { StepId = step.Id, Error = e.Status.Detail } }, token).ConfigureAwait(false);
+            runEvents.Add(new RunEvent { StepFailed = new StepFailed { StepId = step.Id, Error = e.Status.Detail } });
+            await runEvents.FlushAsync().ConfigureAwait(false);
             throw new InvalidOperationException($"Step \"{step.Id}\" failed: {e.Status.Detail}", e);
         }
 
+        await runEvents.FlushAsync().ConfigureAwait(false);
         throw new InvalidOperationException($"The Agents service ended step \"{step.Id}\" without a result.");
     }
 
