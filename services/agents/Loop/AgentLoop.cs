@@ -63,6 +63,7 @@ public sealed class AgentLoop(
         {
             cancellationToken.ThrowIfCancellationRequested();
             var awaiting = new AwaitingApproval();
+            var unsaved = false;
             foreach (var toolCall in UnansweredToolCalls(checkpoint))
             {
                 var answer = await AnswerToolCallAsync(request, toolCall, tools, decisions, emit, call).ConfigureAwait(false);
@@ -73,11 +74,26 @@ public sealed class AgentLoop(
                 }
 
                 checkpoint.Transcript.Add((TranscriptEntry)answer);
+                // A read-only tool's result (MCP readOnlyHint) is saved with the next checkpoint, at the latest
+                // the next model turn's: a crash before that only repeats a call that changes nothing. Any
+                // other tool's result is saved before the step goes on, so its call is never repeated.
+                if (tools.Find(toolCall.Name)?.Annotations?.ReadOnlyHint == true)
+                {
+                    unsaved = true;
+                    continue;
+                }
+
                 etag = await SaveCheckpointAsync(checkpointKey, checkpoint, etag, call).ConfigureAwait(false);
+                unsaved = false;
             }
 
             if (awaiting.Approvals.Count > 0)
             {
+                if (unsaved)
+                {
+                    etag = await SaveCheckpointAsync(checkpointKey, checkpoint, etag, call).ConfigureAwait(false);
+                }
+
                 await emit(new RunStepEvent { AwaitingApproval = awaiting }).ConfigureAwait(false);
                 return;
             }

@@ -3,9 +3,10 @@ using System.Text.Json;
 namespace AgentMesh.Services.Agents.Loop;
 
 /// <summary>
-/// An agent's durable progress on one step, saved after every model turn and every tool result
-/// (State key <c>&lt;run id&gt;/&lt;step id&gt;</c>), so a retried or resumed step continues where it
-/// stopped and never re-runs a tool call whose result is recorded.
+/// An agent's durable progress on one step (State key <c>&lt;run id&gt;/&lt;step id&gt;</c>), saved after
+/// every model turn and every result of a tool that is not read-only; a read-only tool's result (MCP
+/// <c>readOnlyHint</c>) is saved with the next checkpoint. A retried or resumed step continues where it
+/// stopped: it never re-runs a tool call whose result is recorded, and may re-run only read-only calls.
 /// </summary>
 public sealed class StepCheckpoint
 {

@@ -16,7 +16,7 @@ public sealed class CrashRecoveryTests
     [Fact]
     public async Task Killed_mid_step_the_run_completes_after_restart_and_finished_activities_ran_once()
     {
-        using var scenario = new ExampleScenario(SlowCassette(role: "writer", turn: 1, delayMs: 4000));
+        using var scenario = new ExampleScenario(ExampleScenario.SlowCassette(role: "writer", turn: 1, delayMs: 4000));
         var port = HostProcess.FreePort();
         string runId;
         List<RunEvent> before;
@@ -96,16 +96,5 @@ public sealed class CrashRecoveryTests
             Assert.Equal(2, again);
             Assert.Contains("NotFound", againErr, StringComparison.Ordinal);
         }
-    }
-
-    /// <summary>A copy of the example cassette with a recorded latency on one turn.</summary>
-    private static string SlowCassette(string role, int turn, int delayMs)
-    {
-        var cassette = JsonNode.Parse(File.ReadAllText(Path.Combine(ExampleScenario.ExampleDirectory, "cassette.json")))!;
-        var exchange = cassette["exchanges"]!.AsArray().Single(e => (string?)e!["role"] == role && (int?)e["turn"] == turn)!;
-        exchange["response"]!["delayMs"] = delayMs;
-        var path = Path.Combine(Directory.CreateTempSubdirectory("agentmesh-cassette-").FullName, "slow.json");
-        File.WriteAllText(path, cassette.ToJsonString());
-        return path;
     }
 }

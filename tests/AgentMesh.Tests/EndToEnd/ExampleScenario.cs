@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AgentMesh.Cli.Hosting;
 
 namespace AgentMesh.Tests.EndToEnd;
@@ -49,6 +50,17 @@ internal sealed class ExampleScenario : IDisposable
         "up", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", DataDirectory,
         "--mcp-config", Path.Combine(ExampleDirectory, "mcp.json"), "--cassette", CassettePath, "--workspace", RepoPaths.Root,
     ];
+
+    /// <summary>A copy of the example's cassette in which <paramref name="role"/>'s model turn <paramref name="turn"/> answers after <paramref name="delayMs"/>.</summary>
+    public static string SlowCassette(string role, int turn, int delayMs)
+    {
+        var cassette = JsonNode.Parse(File.ReadAllText(Path.Combine(ExampleScenario.ExampleDirectory, "cassette.json")))!;
+        var exchange = cassette["exchanges"]!.AsArray().Single(e => (string?)e!["role"] == role && (int?)e["turn"] == turn)!;
+        exchange["response"]!["delayMs"] = delayMs;
+        var path = Path.Combine(Directory.CreateTempSubdirectory("agentmesh-cassette-").FullName, "slow.json");
+        File.WriteAllText(path, cassette.ToJsonString());
+        return path;
+    }
 
     public void Dispose()
     {
