@@ -31,19 +31,21 @@ internal static class ProcessTree
         while (queue.TryDequeue(out var pid))
         {
             if (Stat(pid) is { } stat)
-                samples.Add(new Sample(pid, pid == root ? rootLabel : Label(pid, stat.Command), stat.CpuMs, PeakRssMb(pid)));
+                samples.Add(new Sample(pid, pid == root ? rootLabel : Label(pid, stat.Command, rootLabel), stat.CpuMs, PeakRssMb(pid)));
             foreach (var child in children.GetValueOrDefault(pid) ?? [])
                 queue.Enqueue(child);
         }
         return samples;
     }
 
-    private static string Label(int pid, string command)
+    /// <summary>"mcp" for an MCP server; the root's label for the .NET or Node process a root such as strace runs; else the command name.</summary>
+    private static string Label(int pid, string command, string rootLabel)
     {
         try
         {
             var commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
-            return commandLine.Contains("server-filesystem", StringComparison.Ordinal) ? "mcp" : command;
+            return commandLine.Contains("server-filesystem", StringComparison.Ordinal) ? "mcp"
+                : command is "dotnet" or "node" ? rootLabel : command;
         }
         catch (IOException)
         {

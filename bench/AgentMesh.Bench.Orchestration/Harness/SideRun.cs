@@ -15,36 +15,42 @@ internal static class SideRun
     /// <summary>One pass: <paramref name="runs"/> runs, at most <paramref name="concurrency"/> at once, after <paramref name="warmup"/> unmeasured ones.</summary>
     public static async Task<Measurement> MeasureAsync(SideSpec side, string repo, int runs, int concurrency, int warmup)
     {
-        var (measurement, _) = await RunAsync(side, repo, runs, concurrency, warmup, fsyncLog: null);
+        var (measurement, _) = await RunAsync(side, repo, runs, concurrency, warmup, fsyncLogs: null);
         return measurement;
     }
 
-    /// <summary>fsync + fdatasync calls of the process holding the side's store (strace -f -c), per run, start-up included.</summary>
+    /// <summary>fsync + fdatasync calls of the processes holding the side's stores (strace -f -c, one log each), per run, start-up included.</summary>
     public static async Task<double> FsyncsPerRunAsync(SideSpec side, string repo, int runs, int concurrency)
     {
-        var log = Path.GetTempFileName();
-        await RunAsync(side, repo, runs, concurrency, warmup: 0, fsyncLog: log);
-        var calls = File.ReadLines(log)
+        var logs = Directory.CreateTempSubdirectory("agentmesh-bench-strace-").FullName;
+        await RunAsync(side, repo, runs, concurrency, warmup: 0, fsyncLogs: logs);
+        var calls = Directory.EnumerateFiles(logs).SelectMany(File.ReadLines)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(cols => cols.Length >= 5 && cols[^1] is "fsync" or "fdatasync")
             .Sum(cols => long.Parse(cols[3], CultureInfo.InvariantCulture));
-        File.Delete(log);
+        Directory.Delete(logs, recursive: true);
         return (double)calls / runs;
     }
 
-    private static async Task<(Measurement, int)> RunAsync(SideSpec side, string repo, int runs, int concurrency, int warmup, string? fsyncLog)
+    private static async Task<(Measurement, int)> RunAsync(SideSpec side, string repo, int runs, int concurrency, int warmup, string? fsyncLogs)
     {
         var data = Directory.CreateTempSubdirectory($"agentmesh-bench-{side.Name}-").FullName;
-        var context = new SideContext(repo, data, FreePort());
-        Process? host = null;
+        var context = new SideContext(repo, data, [.. Enumerable.Range(0, 5).Select(_ => FreePort())]);
+        var hosts = new List<(string Label, Process Process)>();
         try
         {
-            if (side.Host is { } hostCommand)
-                host = Start(side.StoreInHost && fsyncLog is not null ? Traced(hostCommand(context), fsyncLog) : hostCommand(context));
+            foreach (var (label, start) in side.Hosts(context))
+            {
+                var host = Start(side.StoreInHost && fsyncLogs is not null ? Traced(start, Path.Combine(fsyncLogs, label)) : start);
+                // A host's stdout (its logs) is drained, so it never blocks on a full pipe.
+                host.OutputDataReceived += (_, _) => { };
+                host.BeginOutputReadLine();
+                hosts.Add((label, host));
+            }
             var runnerCommand = side.Runner(context);
             foreach (var arg in new[] { "--runs", $"{runs}", "--concurrency", $"{concurrency}", "--warmup", $"{warmup}", "--data", data, "--workload", context.Workload })
                 runnerCommand.ArgumentList.Add(arg);
-            using var runner = Start(!side.StoreInHost && fsyncLog is not null ? Traced(runnerCommand, fsyncLog) : runnerCommand);
+            using var runner = Start(!side.StoreInHost && fsyncLogs is not null ? Traced(runnerCommand, Path.Combine(fsyncLogs, "runner")) : runnerCommand);
 
             Dictionary<string, double>? cpuAtStart = null;
             Dictionary<string, double>? cpuAtEnd = null;
@@ -53,11 +59,11 @@ internal static class SideRun
             while (await runner.StandardOutput.ReadLineAsync() is { } line)
             {
                 if (line == "measure-start")
-                    cpuAtStart = CpuByLabel(runner, host);
+                    cpuAtStart = CpuByLabel(runner, hosts);
                 else if (line.StartsWith("result ", StringComparison.Ordinal))
                 {
-                    cpuAtEnd = CpuByLabel(runner, host);
-                    rss = Trees(runner, host).GroupBy(s => s.Label).ToDictionary(g => g.Key, g => g.Max(s => s.PeakRssMb));
+                    cpuAtEnd = CpuByLabel(runner, hosts);
+                    rss = Trees(runner, hosts).GroupBy(s => s.Label).ToDictionary(g => g.Key, g => g.Max(s => s.PeakRssMb));
                     result = JsonDocument.Parse(line["result ".Length..]).RootElement.Clone();
                 }
             }
@@ -71,18 +77,30 @@ internal static class SideRun
         }
         finally
         {
-            if (host is not null)
+            foreach (var (_, host) in hosts)
                 await StopAsync(host);
             Directory.Delete(data, recursive: true);
         }
     }
 
-    private static Dictionary<string, double> CpuByLabel(Process runner, Process? host)
-        => Trees(runner, host).Where(s => s.Label != "strace").GroupBy(s => s.Label).ToDictionary(g => g.Key, g => g.Sum(s => s.CpuMs));
+    private static Dictionary<string, double> CpuByLabel(Process runner, List<(string Label, Process Process)> hosts)
+        => Trees(runner, hosts).GroupBy(s => s.Label).ToDictionary(g => g.Key, g => g.Sum(s => s.CpuMs));
 
-    private static IEnumerable<ProcessTree.Sample> Trees(Process runner, Process? host)
-        => ProcessTree.Read(runner.Id, "runner").Concat(host is null ? [] : ProcessTree.Read(host.Id, "host"))
-            .Select(s => s.Label is "dotnet" or "node" ? s with { Label = s.Pid == runner.Id ? "runner" : "host" } : s);
+    /// <summary>The runner's and the hosts' processes, labelled (strace, in the fsync passes, left out).</summary>
+    private static IEnumerable<ProcessTree.Sample> Trees(Process runner, List<(string Label, Process Process)> hosts)
+        => ProcessTree.Read(runner.Id, "runner").Concat(hosts.SelectMany(h => ProcessTree.Read(h.Process.Id, h.Label))).Where(s => !IsStrace(s.Pid));
+
+    private static bool IsStrace(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim() == "strace";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     private static Process Start(ProcessStartInfo start) => Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
 
@@ -93,6 +111,8 @@ internal static class SideRun
             start.ArgumentList.Add(arg);
         foreach (var arg in inner.ArgumentList)
             start.ArgumentList.Add(arg);
+        foreach (var (key, value) in inner.Environment)
+            start.Environment[key] = value;
         return start;
     }
 
