@@ -1,6 +1,7 @@
 using System.Globalization;
 using AgentMesh.Bench.Orchestration.Harness;
 using AgentMesh.Bench.Orchestration.Runner;
+using AgentMesh.Bench.Shared;
 
 // Usage (from bench/orchestration.sh):
 //   AgentMesh.Bench.Orchestration [--sides floor,agentmesh,…] [--reps 3] [--runs-one 30] [--runs-many 200]

@@ -4,35 +4,13 @@
 // then C's 3, then D's 3. It checks every result is the file's text.
 //
 //   node floor.mjs --runs N --concurrency C --warmup W --data DIR --workload DIR
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { measure, runnerArgs, startMcp } from "../runner.mjs";
 
-const { values: args } = parseArgs({
-  options: {
-    runs: { type: "string" }, concurrency: { type: "string" }, warmup: { type: "string", default: "0" },
-    data: { type: "string" }, workload: { type: "string" },
-  },
-});
-const runs = Number(args.runs), concurrency = Number(args.concurrency), warmup = Number(args.warmup);
-if (!(runs > 0 && concurrency > 0 && warmup >= 0 && args.workload)) {
-  console.error("usage: floor.mjs --runs N --concurrency C --warmup W --data DIR --workload DIR");
-  process.exit(2);
-}
-const workload = resolve(args.workload);
-const notesPath = resolve(workload, "notes-2k.txt");
-const NOTES = readFileSync(notesPath, "utf8");
-const repo = resolve(import.meta.dirname, "../../..");
+const run = runnerArgs("floor.mjs --runs N --concurrency C --warmup W --data DIR --workload DIR");
+const { notesPath, notes: NOTES } = run;
 
 // One MCP server for the whole runner, started before the warm-up.
-const mcp = new Client({ name: "bench-floor", version: "1.0.0" });
-await mcp.connect(new StdioClientTransport({
-  command: process.execPath,
-  args: [resolve(repo, "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js"), workload],
-  stderr: "inherit",
-}));
+const mcp = await startMcp("bench-floor", run.workload);
 
 async function readNotes() {
   const result = await mcp.callTool({ name: "read_text_file", arguments: { path: notesPath } });
@@ -51,28 +29,8 @@ async function oneRun() {
   await step(); // D
 }
 
-// A closed loop: `concurrency` workers, each starting its next run when its last one ended.
-async function runMany(count, latencies) {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      next++;
-      const t0 = performance.now();
-      await oneRun();
-      latencies?.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-}
-
 try {
-  if (warmup > 0) await runMany(warmup);
-  process.stdout.write("measure-start\n");
-  const latencies = [];
-  const t0 = performance.now();
-  await runMany(runs, latencies);
-  const wallMs = performance.now() - t0;
-  process.stdout.write(`result ${JSON.stringify({ runs, concurrency, wallMs, latenciesMs: latencies, side: "floor" })}\n`);
+  await measure(run, oneRun, { side: "floor" });
   await mcp.close();
 } catch (err) {
   console.error(`floor: a run failed: ${err?.stack ?? err}`);

@@ -7,37 +7,24 @@
 //
 //   node langgraph.mjs --runs N --concurrency C --warmup W --data DIR --workload DIR [--synchronous NORMAL|FULL]
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { z } from "zod";
+import { measure, runnerArgs, startMcp } from "../runner.mjs";
 
-const { values: args } = parseArgs({
-  options: {
-    runs: { type: "string" }, concurrency: { type: "string" }, warmup: { type: "string", default: "0" },
-    data: { type: "string" }, workload: { type: "string" }, synchronous: { type: "string", default: "NORMAL" },
-  },
-});
-const runs = Number(args.runs), concurrency = Number(args.concurrency), warmup = Number(args.warmup);
+const run = runnerArgs(
+  "langgraph.mjs --runs N --concurrency C --warmup W --data DIR --workload DIR [--synchronous NORMAL|FULL]",
+  { synchronous: { type: "string", default: "NORMAL" } },
+  (a) => ["NORMAL", "FULL"].includes(a.synchronous.toUpperCase()));
+const { args, notesPath, notes: NOTES, answer: ANSWER } = run;
 const synchronous = args.synchronous.toUpperCase();
-if (!(runs > 0 && concurrency > 0 && warmup >= 0 && args.data && args.workload && ["NORMAL", "FULL"].includes(synchronous))) {
-  console.error("usage: langgraph.mjs --runs N --concurrency C --warmup W --data DIR --workload DIR [--synchronous NORMAL|FULL]");
-  process.exit(2);
-}
 const side = `langgraph-${synchronous.toLowerCase()}`;
-const workload = resolve(args.workload);
-const notesPath = resolve(workload, "notes-2k.txt");
-const NOTES = readFileSync(notesPath, "utf8");
-const ANSWER = readFileSync(resolve(workload, "answer.txt"), "utf8");
-const repo = resolve(import.meta.dirname, "../../..");
 
 // The checkpointer. NORMAL leaves SqliteSaver as it is (WAL; better-sqlite3 builds SQLite with
 // SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, i.e. NORMAL); FULL sets it on the saver's own connection.
@@ -51,12 +38,7 @@ if (syncLevel !== (synchronous === "FULL" ? 2 : 1)) throw new Error(`PRAGMA sync
 console.error(`${side}: checkpoints in ${dbPath} (journal_mode=${saver.db.pragma("journal_mode", { simple: true })}, synchronous=${syncLevel})`);
 
 // One MCP server for the whole runner, started before the warm-up; the agents' tool wraps it.
-const mcp = new Client({ name: "bench-langgraph", version: "1.0.0" });
-await mcp.connect(new StdioClientTransport({
-  command: process.execPath,
-  args: [resolve(repo, "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js"), workload],
-  stderr: "inherit",
-}));
+const mcp = await startMcp("bench-langgraph", run.workload);
 const readTextFile = tool(
   async ({ path }) => {
     const result = await mcp.callTool({ name: "read_text_file", arguments: { path } });
@@ -108,28 +90,8 @@ async function oneRun() {
   if (reads !== 12) throw new Error(`${reads} tool calls returned the file's text, not 12`);
 }
 
-// A closed loop: `concurrency` workers, each starting its next run when its last one ended.
-async function runMany(count, latencies) {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      next++;
-      const t0 = performance.now();
-      await oneRun();
-      latencies?.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-}
-
 try {
-  if (warmup > 0) await runMany(warmup);
-  process.stdout.write("measure-start\n");
-  const latencies = [];
-  const t0 = performance.now();
-  await runMany(runs, latencies);
-  const wallMs = performance.now() - t0;
-  process.stdout.write(`result ${JSON.stringify({ runs, concurrency, wallMs, latenciesMs: latencies, side, synchronous })}\n`);
+  await measure(run, oneRun, { side, synchronous });
   // After the measurement: what the checkpointer wrote, to show it really did.
   const count = (sql) => saver.db.prepare(sql).pluck().get();
   console.error(`${side}: ${count("SELECT count(DISTINCT thread_id) FROM checkpoints")} threads, ` +

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using AgentMesh.Bench.Maf;
+using AgentMesh.Bench.Shared;
 using Microsoft.Agents.AI.Workflows;
 using Microsoft.Agents.AI.Workflows.Checkpointing;
 using Microsoft.Extensions.AI;
@@ -8,7 +9,7 @@ using ModelContextProtocol.Client;
 
 // The Microsoft Agent Framework side of the orchestration benchmark: the runner contract of
 // bench/orchestration/workload/WORKLOAD.md. Only `measure-start` and `result {...}` go to stdout.
-var opts = RunnerOptions.Parse(args);
+var opts = RunnerArgs.Parse(args);
 var workload = Workload.Load(opts.Workload);
 
 // One filesystem MCP server for the whole runner, started before the warm-up.

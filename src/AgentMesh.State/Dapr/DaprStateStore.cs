@@ -1,4 +1,3 @@
-using System.Text;
 using Dapr;
 using Dapr.Client;
 using Microsoft.Extensions.Logging;
@@ -136,14 +135,14 @@ public sealed class DaprStateStore : IStateStore
     {
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var keys = await _lister.ListAsync(prefix, DecodeToken(continuationToken), limit, cancellationToken).ConfigureAwait(false);
+        var keys = await _lister.ListAsync(prefix, StateKeyPageTokens.LastKey(continuationToken), limit, cancellationToken).ConfigureAwait(false);
         if (keys.Count <= limit)
         {
             return new StateKeyPage(keys, null);
         }
 
         keys.RemoveAt(limit);
-        return new StateKeyPage(keys, Convert.ToBase64String(Encoding.UTF8.GetBytes(keys[^1])));
+        return new StateKeyPage(keys, StateKeyPageTokens.After(keys[^1]));
     }
 
     private async Task<DaprOperationPlan> ApplyAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
@@ -254,21 +253,4 @@ public sealed class DaprStateStore : IStateStore
     }
 
     private long NowMs() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private static string? DecodeToken(string? token)
-    {
-        if (token is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(token));
-        }
-        catch (FormatException e)
-        {
-            throw new ArgumentException("The continuation token was not issued by this store.", nameof(token), e);
-        }
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using AgentMesh.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -149,7 +148,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
     {
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var after = DecodeToken(continuationToken);
+        var after = StateKeyPageTokens.LastKey(continuationToken);
         return RunAsync(
             "ListKeys",
             s =>
@@ -161,7 +160,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
                 }
 
                 keys.RemoveAt(limit);
-                return new StateKeyPage(keys, EncodeToken(keys[^1]));
+                return new StateKeyPage(keys, StateKeyPageTokens.After(keys[^1]));
             },
             cancellationToken);
     }
@@ -202,25 +201,6 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private static string EncodeToken(string lastKey) => Convert.ToBase64String(Encoding.UTF8.GetBytes(lastKey));
-
-    private static string? DecodeToken(string? token)
-    {
-        if (token is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(token));
-        }
-        catch (FormatException ex)
-        {
-            throw new ArgumentException("The continuation token was not issued by this store.", nameof(token), ex);
-        }
     }
 
     /// <summary>The connection and the current batch's transaction.</summary>

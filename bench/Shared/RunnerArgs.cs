@@ -1,17 +1,26 @@
 using System.Globalization;
 
-namespace AgentMesh.Bench.Orchestration.Runner;
+namespace AgentMesh.Bench.Shared;
 
 /// <summary>
 /// The runner contract's arguments (bench/orchestration/workload/WORKLOAD.md):
 /// <c>--runs N --concurrency C --warmup W --data DIR --workload DIR</c>, plus AgentMesh's <c>--address URL</c>.
+/// Shared by the .NET runners (AgentMesh's client, Agent Framework).
 /// </summary>
 internal sealed record RunnerArgs(int Runs, int Concurrency, int Warmup, string Data, string Workload, string? Address)
 {
-    public static RunnerArgs Parse(IReadOnlyList<string> args) => new(
-        Int(args, "--runs", 30), Int(args, "--concurrency", 1), Int(args, "--warmup", 5),
-        Text(args, "--data") ?? Path.GetTempPath(), Text(args, "--workload") ?? throw new ArgumentException("--workload DIR is required."),
-        Text(args, "--address"));
+    /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> naming what is missing or out of range.</summary>
+    public static RunnerArgs Parse(IReadOnlyList<string> args)
+    {
+        var parsed = new RunnerArgs(
+            Int(args, "--runs", 30), Int(args, "--concurrency", 1), Int(args, "--warmup", 5),
+            Path.GetFullPath(Text(args, "--data") ?? throw new ArgumentException("--data DIR is required.")),
+            Text(args, "--workload") ?? throw new ArgumentException("--workload DIR is required."),
+            Text(args, "--address"));
+        if (parsed.Runs < 0 || parsed.Concurrency < 1 || parsed.Warmup < 0)
+            throw new ArgumentException("--runs and --warmup must be >= 0, --concurrency >= 1.");
+        return parsed;
+    }
 
     public string NotesPath => Path.Combine(Workload, "notes-2k.txt");
 
