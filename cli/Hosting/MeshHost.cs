@@ -21,8 +21,9 @@ namespace AgentMesh.Cli.Hosting;
 
 /// <summary>
 /// The all-in-one host: Orchestrator, Planner, Agents, ToolHost and State on one loopback port
-/// (<see cref="MeshOptions.AllInOne"/>). The services call each other through that port over gRPC,
-/// exactly as when they run apart. The standard services are mapped too: health (grpc.health.v1, fed
+/// (<see cref="MeshOptions.AllInOne"/>). The services call each other in-process through their gRPC
+/// handlers, with the semantics of gRPC calls between processes (<see cref="MeshOptions.InProcessCalls"/>;
+/// set <c>Mesh__InProcessCalls=false</c> to send them through that port). The standard services are mapped too: health (grpc.health.v1, fed
 /// by each service's health checks; every Watch ends with NOT_SERVING once the host begins stopping)
 /// and server reflection (v1 and v1alpha). On stop, open WatchRun streams end with UNAVAILABLE and
 /// other calls in flight may finish within the host's shutdown timeout (10 s by default; the .NET

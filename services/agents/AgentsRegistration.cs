@@ -1,3 +1,4 @@
+using AgentMesh.InProcess;
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
 using AgentMesh.Hosting;
@@ -35,6 +36,7 @@ public static class AgentsRegistration
         services.AddMeshClient<ToolHost.ToolHostClient>(MeshService.ToolHost);
         services.AddMeshClient<State.StateClient>(MeshService.State);
         services.TryAddScoped<AgentLoop>();
+        services.AddInProcessGrpcService<AgentsService>(AgentsContract.Descriptor.FullName, b => AgentsContract.BindService(b, null));
         return services;
     }
 

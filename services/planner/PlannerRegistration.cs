@@ -1,3 +1,4 @@
+using AgentMesh.InProcess;
 using AgentMesh.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -19,6 +20,7 @@ public static class PlannerRegistration
         services.AddMeshServer();
         services.AddMeshServiceHealth(PlannerContract.Descriptor.FullName);
         services.TryAddSingleton<PlanAuthor>();
+        services.AddInProcessGrpcService<PlannerService>(PlannerContract.Descriptor.FullName, b => PlannerContract.BindService(b, null));
         return services;
     }
 

@@ -1,3 +1,4 @@
+using AgentMesh.InProcess;
 using AgentMesh.Hosting;
 using AgentMesh.Services.State.Health;
 using AgentMesh.State;
@@ -22,6 +23,7 @@ public static class StateRegistration
         services.TryAddSingleton<RunEventLog>();
         services.AddMeshServiceHealth(StateContract.Descriptor.FullName)
             .AddCheck<StateStoreHealthCheck>("state-store", tags: [StateContract.Descriptor.FullName]);
+        services.AddInProcessGrpcService<StateService>(StateContract.Descriptor.FullName, b => StateContract.BindService(b, null));
         return services;
     }
 

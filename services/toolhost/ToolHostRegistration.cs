@@ -1,3 +1,4 @@
+using AgentMesh.InProcess;
 using AgentMesh.Hosting;
 using AgentMesh.Services.ToolHost.Catalog;
 using AgentMesh.Services.ToolHost.Configuration;
@@ -39,6 +40,7 @@ public static class ToolHostRegistration
         services.TryAddSingleton(sp => new McpToolCatalog(LoadConfig(sp.GetRequiredService<IOptions<ToolHostOptions>>().Value), sp.GetRequiredService<ILoggerFactory>()));
         services.AddMeshServiceHealth(ToolHostContract.Descriptor.FullName)
             .AddCheck<McpServersHealthCheck>("mcp-servers", tags: [ToolHostContract.Descriptor.FullName]);
+        services.AddInProcessGrpcService<ToolHostService>(ToolHostContract.Descriptor.FullName, b => ToolHostContract.BindService(b, null));
         return services;
     }
 

@@ -13,8 +13,10 @@ public static class MeshClientsRegistration
     /// (<c>AddGrpcClient</c>) for <paramref name="service"/>: its address from <see cref="MeshAddresses"/>,
     /// the caller's deadline and cancellation propagated from the incoming call when there is one
     /// (<c>EnableCallContextPropagation</c>), HTTP/2 keepalive pings, and retries of idempotent
-    /// methods through <see cref="MeshServiceConfig"/>. Binds <see cref="MeshOptions"/> from section
-    /// <c>Mesh</c> and validates at start-up that the address is set (unless <see cref="MeshOptions.AllInOne"/>).
+    /// methods through <see cref="MeshServiceConfig"/>. In the all-in-one host (<see cref="MeshOptions.AllInOne"/>
+    /// and <see cref="MeshOptions.InProcessCalls"/>), a service this process serves in-process is called
+    /// through <see cref="MeshInProcessInvoker"/> instead, with the same settings. Binds <see cref="MeshOptions"/>
+    /// from section <c>Mesh</c> and validates at start-up that the address is set (unless <see cref="MeshOptions.AllInOne"/>).
     /// </summary>
     public static IHttpClientBuilder AddMeshClient<TClient>(this IServiceCollection services, MeshService service)
         where TClient : ClientBase
@@ -23,7 +25,18 @@ public static class MeshClientsRegistration
             .Validate(o => o.AllInOne || o.AddressOf(service) is not null, MeshAddresses.MissingMessage(service))
             .ValidateOnStart();
         return services
-            .AddGrpcClient<TClient>((sp, o) => o.Address = sp.GetRequiredService<MeshAddresses>().Of(service))
+            .AddGrpcClient<TClient>((sp, o) =>
+            {
+                if (sp.GetRequiredService<MeshInProcessInvoker>().Serves(service) is { } invoker)
+                {
+                    // The channel the factory builds from this address is never called.
+                    o.Address = new Uri("http://in-process");
+                    o.Creator = _ => Activator.CreateInstance(typeof(TClient), invoker)!;
+                    return;
+                }
+
+                o.Address = sp.GetRequiredService<MeshAddresses>().Of(service);
+            })
             .ConfigureChannel((sp, o) => o.ServiceConfig = MeshServiceConfig.Create(sp.GetRequiredService<IOptions<MeshOptions>>().Value.RetryMaxAttempts))
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
@@ -51,6 +64,7 @@ public static class MeshClientsRegistration
         }
 
         services.TryAddSingleton<MeshAddresses>();
+        services.TryAddSingleton<MeshInProcessInvoker>();
         return builder;
     }
 

@@ -26,10 +26,18 @@ public sealed class MeshOptions
     public Uri? State { get; set; }
 
     /// <summary>
-    /// True in the all-in-one host: a service whose address is not set is served by this process,
-    /// and calls to it go to this process's own bound address (still over gRPC). Default false.
+    /// True in the all-in-one host: a service whose address is not set is served by this process, and
+    /// calls to it stay in this process (see <see cref="InProcessCalls"/>). Default false.
     /// </summary>
     public bool AllInOne { get; set; }
+
+    /// <summary>
+    /// With <see cref="AllInOne"/>: true calls a service this process serves through its handlers directly
+    /// (AgentMesh.InProcess: the statuses, deadlines, cancellation, call-context propagation, retries and
+    /// 4 MiB limits of the same call over HTTP/2, without HTTP/2 and the socket); false calls it over gRPC
+    /// on this process's own bound address. Default true.
+    /// </summary>
+    public bool InProcessCalls { get; set; } = true;
 
     /// <summary>Idle time before the client sends an HTTP/2 PING on a connection with calls open. Default 30 s.</summary>
     public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,7 +1,7 @@
 using AgentMesh.TaskHub.Backend;
 using AgentMesh.TaskHub.Dispatch;
 using AgentMesh.TaskHub.Grpc;
-using AgentMesh.TaskHub.InProcess;
+using AgentMesh.InProcess;
 using AgentMesh.TaskHub.Sqlite;
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
@@ -46,25 +46,25 @@ public static class TaskHubRegistration
     /// Makes the gRPC client <typeparamref name="TClient"/> (registered with <c>AddGrpcClient</c>, as the
     /// Dapr.Workflow SDK registers the TaskHubSidecarServiceClient that its worker and DaprWorkflowClient
     /// share) call the hub of this process directly instead of over HTTP/2: the same handlers, statuses,
-    /// deadlines and cancellation (<see cref="InProcessCallInvoker"/>), without the socket, HTTP/2 framing
+    /// deadlines and cancellation (AgentMesh.InProcess), without the socket, HTTP/2 framing
     /// and TLS. Callers in other processes still use the hub's port. Needs <see cref="AddTaskHub"/>.
     /// </summary>
     public static IServiceCollection AddTaskHubInProcessClient<TClient>(this IServiceCollection services) where TClient : ClientBase
     {
-        services.TryAddSingleton(sp =>
-        {
-            var binder = new InProcessServiceBinder();
-            Protocol.TaskHubSidecarService.BindService(binder, ActivatorUtilities.CreateInstance<TaskHubSidecarService>(sp));
-            return new InProcessCallInvoker(binder.Methods, sp.GetRequiredService<ILogger<InProcessCallInvoker>>());
-        });
+        services.AddInProcessGrpcService<TaskHubSidecarService>(Protocol.TaskHubSidecarService.Descriptor.FullName, b => Protocol.TaskHubSidecarService.BindService(b, null));
+        // The SDK's own channel settings decide the client's message limits; the hub's server limits still apply.
+        services.TryAddSingleton(sp => new TaskHubInProcessInvoker(sp.CreateInProcessCallInvoker(new InProcessCallSettings { MaxReceiveMessageSize = null })));
         services.AddGrpcClient<TClient>((sp, o) =>
         {
             // The channel the factory builds from this address is never called.
             o.Address ??= new Uri("http://in-process");
-            o.Creator = _ => Activator.CreateInstance(typeof(TClient), sp.GetRequiredService<InProcessCallInvoker>())!;
+            o.Creator = _ => Activator.CreateInstance(typeof(TClient), sp.GetRequiredService<TaskHubInProcessInvoker>().Invoker)!;
         });
         return services;
     }
+
+    /// <summary>The one in-process invoker the hub's SDK clients share.</summary>
+    private sealed record TaskHubInProcessInvoker(CallInvoker Invoker);
 
     /// <summary>Maps TaskHubSidecarService (paths <c>/TaskHubSidecarService/&lt;Method&gt;</c>). Throws <see cref="InvalidOperationException"/> when <see cref="AddTaskHub"/> did not run.</summary>
     public static GrpcServiceEndpointConventionBuilder MapTaskHub(this IEndpointRouteBuilder endpoints)

@@ -1,14 +1,11 @@
 using AgentMesh.TaskHub;
 using AgentMesh.TaskHub.Dispatch;
-using AgentMesh.TaskHub.InProcess;
 using Dapr.Workflow;
 using Grpc.Core;
-using Grpc.Health.V1;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Sidecar = Dapr.DurableTask.Protobuf;
 
 namespace AgentMesh.Tests.TaskHub;
@@ -100,33 +97,6 @@ public sealed class InProcessClientTests : IAsyncLifetime
         await WaitUntilAsync(() => dispatcher.ConnectedWorkers == 1);
     }
 
-    [Fact]
-    public async Task Handler_failures_unknown_methods_and_trailers_map_to_gRPC_statuses()
-    {
-        var binder = new InProcessServiceBinder();
-        Health.BindService(binder, new FailingHealth());
-        var health = new Health.HealthClient(new InProcessCallInvoker(binder.Methods, NullLogger.Instance));
-
-        var thrown = await Assert.ThrowsAsync<RpcException>(() => health.CheckAsync(new HealthCheckRequest { Service = "throws" }).ResponseAsync);
-        var refused = await Assert.ThrowsAsync<RpcException>(() => health.CheckAsync(new HealthCheckRequest { Service = "refuses" }).ResponseAsync);
-        var unknown = await Assert.ThrowsAsync<RpcException>(() => new Sidecar.TaskHubSidecarService.TaskHubSidecarServiceClient(
-            new InProcessCallInvoker(binder.Methods, NullLogger.Instance)).HelloAsync(new Google.Protobuf.WellKnownTypes.Empty()).ResponseAsync);
-        using var watch = health.Watch(new HealthCheckRequest { Service = "streams" });
-        var statuses = new List<HealthCheckResponse.Types.ServingStatus>();
-        var streamEnd = await Assert.ThrowsAsync<RpcException>(async () =>
-        {
-            while (await watch.ResponseStream.MoveNext(CancellationToken.None))
-                statuses.Add(watch.ResponseStream.Current.Status);
-        });
-
-        Assert.Equal((StatusCode.Unknown, "Exception was thrown by handler."), (thrown.StatusCode, thrown.Status.Detail));
-        Assert.Equal((StatusCode.FailedPrecondition, "not today"), (refused.StatusCode, refused.Status.Detail));
-        Assert.Equal("why", refused.Trailers.GetValue("reason"));
-        Assert.Equal(StatusCode.Unimplemented, unknown.StatusCode);
-        Assert.Equal([HealthCheckResponse.Types.ServingStatus.Serving, HealthCheckResponse.Types.ServingStatus.NotServing], statuses);
-        Assert.Equal(StatusCode.Aborted, streamEnd.StatusCode);
-    }
-
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -134,23 +104,6 @@ public sealed class InProcessClientTests : IAsyncLifetime
         {
             Assert.True(DateTime.UtcNow < deadline, "The condition did not become true within 10 s.");
             await Task.Delay(20);
-        }
-    }
-
-    /// <summary>A real generated service (grpc.health.v1) whose handlers fail in the ways a handler can.</summary>
-    private sealed class FailingHealth : Health.HealthBase
-    {
-        public override Task<HealthCheckResponse> Check(HealthCheckRequest request, ServerCallContext context) => request.Service switch
-        {
-            "refuses" => throw new RpcException(new Status(StatusCode.FailedPrecondition, "not today"), new Metadata { { "reason", "why" } }),
-            _ => throw new InvalidOperationException("a bug in the handler"),
-        };
-
-        public override async Task Watch(HealthCheckRequest request, IServerStreamWriter<HealthCheckResponse> responseStream, ServerCallContext context)
-        {
-            await responseStream.WriteAsync(new HealthCheckResponse { Status = HealthCheckResponse.Types.ServingStatus.Serving });
-            await responseStream.WriteAsync(new HealthCheckResponse { Status = HealthCheckResponse.Types.ServingStatus.NotServing }, context.CancellationToken);
-            throw new RpcException(new Status(StatusCode.Aborted, "the stream ends here"));
         }
     }
 }

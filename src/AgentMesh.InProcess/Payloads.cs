@@ -1,7 +1,7 @@
 using System.Buffers;
 using Grpc.Core;
 
-namespace AgentMesh.TaskHub.InProcess;
+namespace AgentMesh.InProcess;
 
 /// <summary>
 /// Serializes and parses messages through a method's <see cref="Marshaller{T}"/> with its contextual

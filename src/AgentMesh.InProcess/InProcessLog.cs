@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace AgentMesh.TaskHub.InProcess;
+namespace AgentMesh.InProcess;
 
 /// <summary>Log messages of in-process calls (event ids 3100–3109).</summary>
 internal static partial class InProcessLog
