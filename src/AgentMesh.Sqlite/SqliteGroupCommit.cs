@@ -20,7 +20,8 @@ public sealed class SqliteGroupCommit<TSession> : IDisposable where TSession : I
     public const int MaxBatch = 256;
 
     private readonly ConcurrentQueue<IPendingOperation> _queue = new();
-    private readonly ManualResetEventSlim _ready = new(false);
+    // No spinning before the wait blocks: at low load the writer thread would burn a core between batches.
+    private readonly ManualResetEventSlim _ready = new(false, spinCount: 0);
     private readonly Func<SqliteConnection> _open;
     private readonly Func<SqliteConnection, TSession> _session;
     private readonly GroupCommitObserver<TSession> _observer;
