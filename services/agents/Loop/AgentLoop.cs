@@ -15,8 +15,12 @@ namespace AgentMesh.Services.Agents.Loop;
 /// <summary>
 /// The ReAct loop of one step: model → tool calls → results → model …, bounded by
 /// <see cref="AgentsOptions.MaxIterations"/> model turns. Progress is checkpointed in State after
-/// every turn and every tool result; a tool call that policy gates ends the step as awaiting
-/// approval, and the decision re-enters the loop when the step runs again.
+/// every model turn and every tool result that is not read-only (a read-only result goes with the next
+/// turn's checkpoint). Checkpoints are written in order while the loop goes on (<see cref="CheckpointSaver"/>),
+/// and waited for where a repeat would matter: before a tool call that is not read-only, after its result,
+/// before the step waits for approvals and before its result. A crash can therefore repeat only model turns
+/// whose tool calls were read-only, and read-only calls. A tool call that policy gates ends the step as
+/// awaiting approval, and the decision re-enters the loop when the step runs again.
 /// </summary>
 public sealed class AgentLoop(
     AgentRoleCatalog roles,
@@ -42,6 +46,7 @@ public sealed class AgentLoop(
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unknown agent role \"{step.AgentRole}\"; known roles: {string.Join(", ", roles.Names.Order())}."));
         var checkpointKey = $"{request.RunId}/{step.Id}";
         var (checkpoint, etag) = await LoadCheckpointAsync(checkpointKey, call).ConfigureAwait(false);
+        var saver = new CheckpointSaver(state, checkpointKey, etag, call);
         if (checkpoint.FinalOutput is not null)
         {
             await emit(Result(checkpoint)).ConfigureAwait(false);
@@ -66,6 +71,13 @@ public sealed class AgentLoop(
             var unsaved = false;
             foreach (var toolCall in UnansweredToolCalls(checkpoint))
             {
+                var readOnly = tools.Find(toolCall.Name)?.Annotations?.ReadOnlyHint == true;
+                if (!readOnly)
+                {
+                    // The turn that asked for this call is durable before the call runs.
+                    await saver.SavedAsync().ConfigureAwait(false);
+                }
+
                 var answer = await AnswerToolCallAsync(request, toolCall, tools, decisions, emit, call).ConfigureAwait(false);
                 if (answer is ApprovalRequest approval)
                 {
@@ -77,13 +89,14 @@ public sealed class AgentLoop(
                 // A read-only tool's result (MCP readOnlyHint) is saved with the next checkpoint, at the latest
                 // the next model turn's: a crash before that only repeats a call that changes nothing. Any
                 // other tool's result is saved before the step goes on, so its call is never repeated.
-                if (tools.Find(toolCall.Name)?.Annotations?.ReadOnlyHint == true)
+                if (readOnly)
                 {
                     unsaved = true;
                     continue;
                 }
 
-                etag = await SaveCheckpointAsync(checkpointKey, checkpoint, etag, call).ConfigureAwait(false);
+                saver.Save(checkpoint);
+                await saver.SavedAsync().ConfigureAwait(false);
                 unsaved = false;
             }
 
@@ -91,9 +104,10 @@ public sealed class AgentLoop(
             {
                 if (unsaved)
                 {
-                    etag = await SaveCheckpointAsync(checkpointKey, checkpoint, etag, call).ConfigureAwait(false);
+                    saver.Save(checkpoint);
                 }
 
+                await saver.SavedAsync().ConfigureAwait(false);
                 await emit(new RunStepEvent { AwaitingApproval = awaiting }).ConfigureAwait(false);
                 return;
             }
@@ -119,7 +133,7 @@ public sealed class AgentLoop(
                 checkpoint.FinalOutput = response.Text;
             }
 
-            etag = await SaveCheckpointAsync(checkpointKey, checkpoint, etag, call).ConfigureAwait(false);
+            saver.Save(checkpoint);
             await emit(new RunStepEvent
             {
                 ModelTurn = new ModelTurn
@@ -133,6 +147,7 @@ public sealed class AgentLoop(
 
             if (checkpoint.FinalOutput is not null)
             {
+                await saver.SavedAsync().ConfigureAwait(false);
                 await emit(Result(checkpoint)).ConfigureAwait(false);
                 return;
             }
@@ -270,12 +285,5 @@ public sealed class AgentLoop(
     {
         var stored = await state.GetCheckpointAsync(new GetCheckpointRequest { Key = key }, call).ConfigureAwait(false);
         return stored.Found ? (StepCheckpoint.FromBytes(stored.Data.Span), stored.Etag) : (new StepCheckpoint(), "");
-    }
-
-    private async Task<string> SaveCheckpointAsync(string key, StepCheckpoint checkpoint, string etag, CallOptions call)
-    {
-        var saved = await state.SaveCheckpointAsync(
-            new SaveCheckpointRequest { Key = key, Data = Google.Protobuf.ByteString.CopyFrom(checkpoint.ToBytes()), Etag = etag }, call).ConfigureAwait(false);
-        return saved.Etag;
     }
 }

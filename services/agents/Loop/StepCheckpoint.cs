@@ -5,8 +5,9 @@ namespace AgentMesh.Services.Agents.Loop;
 /// <summary>
 /// An agent's durable progress on one step (State key <c>&lt;run id&gt;/&lt;step id&gt;</c>), saved after
 /// every model turn and every result of a tool that is not read-only; a read-only tool's result (MCP
-/// <c>readOnlyHint</c>) is saved with the next checkpoint. A retried or resumed step continues where it
-/// stopped: it never re-runs a tool call whose result is recorded, and may re-run only read-only calls.
+/// <c>readOnlyHint</c>) is saved with the next checkpoint (see <see cref="AgentLoop"/> for when a save is
+/// waited for). A retried or resumed step continues where it stopped: it never re-runs a tool call whose
+/// result is recorded, and may re-run only read-only calls and the model turns that asked for them.
 /// </summary>
 public sealed class StepCheckpoint
 {
