@@ -15,13 +15,18 @@ public sealed class RunEventBatcher(RunEventWriter writer, string runId, Cancell
     private Task _appends = Task.CompletedTask;
     private bool _appending;
 
-    /// <summary>Queues <paramref name="runEvent"/> after those added before it.</summary>
-    public void Add(RunEvent runEvent)
+    /// <summary>
+    /// Queues <paramref name="runEvent"/> after those added before it. With <paramref name="holdForNext"/> the
+    /// event waits for the next <see cref="Add"/> or <see cref="FlushAsync"/> instead of starting an append
+    /// (for an event that is always followed at once, e.g. a step's final model turn by its result).
+    /// </summary>
+    public void Add(RunEvent runEvent, bool holdForNext = false)
     {
         lock (_gate)
         {
             _pending.Add(runEvent);
-            StartIfIdle();
+            if (!holdForNext)
+                StartIfIdle();
         }
     }
 

@@ -35,7 +35,8 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
                     default:
                         if (Progress(message) is { } progress)
                         {
-                            runEvents.Add(progress);
+                            // The final model turn (no tool calls) is followed by the result: both go in one append.
+                            runEvents.Add(progress, holdForNext: message.ModelTurn is { ToolCallCount: 0 });
                         }
 
                         break;
