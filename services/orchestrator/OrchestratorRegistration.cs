@@ -49,7 +49,17 @@ public static class OrchestratorRegistration
         // The Dapr Workflow source generator registers every Workflow and WorkflowActivity class of this
         // assembly (RunWorkflow, CreatePlanActivity, RunStepActivity, UpdateRunActivity) by class name;
         // registering them here as well would register them twice.
-        services.AddDaprWorkflow();
+        if (engine.MaxConcurrentActivities < 1 || engine.MaxConcurrentWorkflows < 1)
+        {
+            throw new InvalidOperationException(
+                $"Workflow:MaxConcurrentActivities and Workflow:MaxConcurrentWorkflows must be at least 1, not {engine.MaxConcurrentActivities} and {engine.MaxConcurrentWorkflows}.");
+        }
+
+        services.AddDaprWorkflow(o =>
+        {
+            o.MaxConcurrentActivities = engine.MaxConcurrentActivities;
+            o.MaxConcurrentWorkflows = engine.MaxConcurrentWorkflows;
+        });
         if (engine.IsEmbedded)
         {
             // The SDK's worker and client call the hub in this process directly; other processes use its port.

@@ -18,6 +18,16 @@ public sealed class WorkflowEngineOptions
     /// <summary>The embedded hub's SQLite file. Default <c>taskhub.db</c> in the working folder.</summary>
     public string TaskHubPath { get; set; } = "taskhub.db";
 
+    /// <summary>
+    /// Activities (plan creation, steps, run updates) this process runs at once: the Dapr.Workflow SDK's
+    /// <c>MaxConcurrentActivities</c>. A step spends its time waiting on models and tools, not on CPU, so the
+    /// default is high. Default 100 (the SDK's); at least 1.
+    /// </summary>
+    public int MaxConcurrentActivities { get; set; } = 100;
+
+    /// <summary>Run workflows whose turns this process runs at once (the SDK's <c>MaxConcurrentWorkflows</c>). Default 100; at least 1.</summary>
+    public int MaxConcurrentWorkflows { get; set; } = 100;
+
     /// <summary>True for <see cref="Embedded"/>.</summary>
     /// <exception cref="InvalidOperationException"><see cref="Mode"/> is neither value (the message names the setting).</exception>
     public bool IsEmbedded => Mode.ToLowerInvariant() switch
