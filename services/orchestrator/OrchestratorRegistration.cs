@@ -42,7 +42,12 @@ public static class OrchestratorRegistration
         var health = services.AddMeshServiceHealth(OrchestratorContract.Descriptor.FullName);
         if (engine.IsEmbedded)
         {
-            services.AddTaskHub(o => o.DatabasePath = engine.TaskHubPath);
+            services.AddTaskHub(o =>
+            {
+                o.DatabasePath = engine.TaskHubPath;
+                o.MaxActivitiesPerWorker = engine.MaxConcurrentActivities;
+                o.MaxWorkflowsPerWorker = engine.MaxConcurrentWorkflows;
+            });
             health.AddCheck<TaskHubHealthCheck>("task-hub", tags: [OrchestratorContract.Descriptor.FullName]);
         }
 
@@ -55,11 +60,7 @@ public static class OrchestratorRegistration
                 $"Workflow:MaxConcurrentActivities and Workflow:MaxConcurrentWorkflows must be at least 1, not {engine.MaxConcurrentActivities} and {engine.MaxConcurrentWorkflows}.");
         }
 
-        services.AddDaprWorkflow(o =>
-        {
-            o.MaxConcurrentActivities = engine.MaxConcurrentActivities;
-            o.MaxConcurrentWorkflows = engine.MaxConcurrentWorkflows;
-        });
+        services.AddDaprWorkflow();
         if (engine.IsEmbedded)
         {
             // The SDK's worker and client call the hub in this process directly; other processes use its port.

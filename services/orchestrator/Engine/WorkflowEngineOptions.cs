@@ -19,13 +19,14 @@ public sealed class WorkflowEngineOptions
     public string TaskHubPath { get; set; } = "taskhub.db";
 
     /// <summary>
-    /// Activities (plan creation, steps, run updates) this process runs at once: the Dapr.Workflow SDK's
-    /// <c>MaxConcurrentActivities</c>. A step spends its time waiting on models and tools, not on CPU, so the
-    /// default is high. Default 100 (the SDK's); at least 1.
+    /// With the embedded hub: activities (plan creation, steps, run updates) the hub hands this process's
+    /// workflow worker at once, as daprd's <c>maxConcurrentActivityInvocations</c> does. A step spends its time
+    /// waiting on models and tools, not on the CPU, so the default is high. Default 100; at least 1. With
+    /// <c>dapr</c> the sidecar's Configuration (<c>spec.workflow</c>) decides; the SDK's own limits are obsolete.
     /// </summary>
     public int MaxConcurrentActivities { get; set; } = 100;
 
-    /// <summary>Run workflows whose turns this process runs at once (the SDK's <c>MaxConcurrentWorkflows</c>). Default 100; at least 1.</summary>
+    /// <summary>With the embedded hub: workflow turns handed to this process's worker at once (daprd's <c>maxConcurrentWorkflowInvocations</c>). Default 100; at least 1.</summary>
     public int MaxConcurrentWorkflows { get; set; } = 100;
 
     /// <summary>True for <see cref="Embedded"/>.</summary>

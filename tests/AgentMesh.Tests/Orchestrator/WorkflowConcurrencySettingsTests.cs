@@ -1,24 +1,24 @@
 using AgentMesh.Services.Orchestrator;
-using Dapr.Workflow;
+using AgentMesh.TaskHub;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AgentMesh.Tests.Orchestrator;
 
-/// <summary>Workflow:MaxConcurrentActivities and Workflow:MaxConcurrentWorkflows reach the Dapr.Workflow SDK's worker options, and bad values stop start-up.</summary>
+/// <summary>Workflow:MaxConcurrentActivities and Workflow:MaxConcurrentWorkflows become the embedded hub's limits per worker, and bad values stop start-up.</summary>
 public sealed class WorkflowConcurrencySettingsTests
 {
     [Fact]
-    public void The_settings_become_the_SDK_worker_limits()
+    public void The_settings_become_the_embedded_hubs_limits_per_worker()
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddOrchestrator(new WorkflowEngineOptions { Mode = WorkflowEngineOptions.Dapr, MaxConcurrentActivities = 7, MaxConcurrentWorkflows = 3 }, _ => { });
+        services.AddOrchestrator(new WorkflowEngineOptions { TaskHubPath = "unused.db", MaxConcurrentActivities = 7, MaxConcurrentWorkflows = 3 }, _ => { });
         using var provider = services.BuildServiceProvider();
 
-        var options = provider.GetService<WorkflowRuntimeOptions>() ?? provider.GetRequiredService<IOptions<WorkflowRuntimeOptions>>().Value;
+        var options = provider.GetRequiredService<IOptions<TaskHubOptions>>().Value;
 
-        Assert.Equal((7, 3), (options.MaxConcurrentActivities, options.MaxConcurrentWorkflows));
+        Assert.Equal((7, 3), (options.MaxActivitiesPerWorker, options.MaxWorkflowsPerWorker));
     }
 
     [Fact]
