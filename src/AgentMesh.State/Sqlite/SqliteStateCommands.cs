@@ -1,18 +1,17 @@
+using AgentMesh.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMesh.State;
 
-/// <summary>The SQL statements of <see cref="SqliteStateStore"/>; callers hold the store's gate.</summary>
+/// <summary>The SQL statements of <see cref="SqliteStateStore"/>, prepared once per connection; callers run on the store's group-commit thread.</summary>
 internal static class SqliteStateCommands
 {
     private const string LiveFilter = "(expires_at IS NULL OR expires_at > $now)";
 
-    public static StateItem? Read(SqliteConnection connection, SqliteTransaction? transaction, string key, long nowMs)
+    public static StateItem? Read(SqliteStatementCache statements, SqliteTransaction? transaction, string key, long nowMs)
     {
-        using var command = Create(connection, transaction, $"SELECT value, etag, expires_at FROM state_items WHERE key = $key AND {LiveFilter};");
-        command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$now", nowMs);
-        using var reader = command.ExecuteReader();
+        using var reader = statements.Prepare($"SELECT value, etag, expires_at FROM state_items WHERE key = $key AND {LiveFilter};", transaction, ("$key", key), ("$now", nowMs))
+            .ExecuteReader();
         if (!reader.Read())
         {
             return null;
@@ -24,9 +23,9 @@ internal static class SqliteStateCommands
     }
 
     /// <summary>Checks and applies one operation; returns the new ETag (empty for a delete).</summary>
-    public static string Apply(SqliteConnection connection, SqliteTransaction transaction, StateOperation operation, long nowMs)
+    public static string Apply(SqliteStatementCache statements, SqliteTransaction transaction, StateOperation operation, long nowMs)
     {
-        var current = Read(connection, transaction, operation.Key, nowMs);
+        var current = Read(statements, transaction, operation.Key, nowMs);
         var options = operation.Options;
         if (options?.ETag is { } expected && current?.ETag != expected)
         {
@@ -44,45 +43,39 @@ internal static class SqliteStateCommands
 
         if (operation.Kind == StateOperationKind.Delete)
         {
-            using var delete = Create(connection, transaction, "DELETE FROM state_items WHERE key = $key;");
-            delete.Parameters.AddWithValue("$key", operation.Key);
-            delete.ExecuteNonQuery();
+            statements.Prepare("DELETE FROM state_items WHERE key = $key;", transaction, ("$key", operation.Key)).ExecuteNonQuery();
             return string.Empty;
         }
 
         var etag = Guid.NewGuid().ToString("N");
-        using var upsert = Create(
-            connection,
-            transaction,
+        statements.Prepare(
             """
             INSERT INTO state_items (key, value, etag, expires_at) VALUES ($key, $value, $etag, $expires)
             ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at;
-            """);
-        upsert.Parameters.AddWithValue("$key", operation.Key);
-        upsert.Parameters.Add("$value", SqliteType.Blob).Value = operation.Value.ToArray();
-        upsert.Parameters.AddWithValue("$etag", etag);
-        upsert.Parameters.AddWithValue("$expires", options?.Ttl is { } ttl ? nowMs + (long)ttl.TotalMilliseconds : DBNull.Value);
-        upsert.ExecuteNonQuery();
+            """,
+            transaction,
+            ("$key", operation.Key),
+            ("$value", operation.Value.ToArray()),
+            ("$etag", etag),
+            ("$expires", options?.Ttl is { } ttl ? nowMs + (long)ttl.TotalMilliseconds : null)).ExecuteNonQuery();
         return etag;
     }
 
-    public static List<string> ListKeys(SqliteConnection connection, SqliteTransaction? transaction, string prefix, string? afterKey, int take, long nowMs)
+    public static List<string> ListKeys(SqliteStatementCache statements, SqliteTransaction? transaction, string prefix, string? afterKey, int take, long nowMs)
     {
-        using var command = Create(
-            connection,
-            transaction,
+        var keys = new List<string>(take);
+        using var reader = statements.Prepare(
             $"""
             SELECT key FROM state_items
             WHERE key >= $prefix AND substr(key, 1, length($prefix)) = $prefix
               AND ($after IS NULL OR key > $after) AND {LiveFilter}
             ORDER BY key LIMIT $take;
-            """);
-        command.Parameters.AddWithValue("$prefix", prefix);
-        command.Parameters.AddWithValue("$after", (object?)afterKey ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", nowMs);
-        command.Parameters.AddWithValue("$take", take);
-        var keys = new List<string>(take);
-        using var reader = command.ExecuteReader();
+            """,
+            transaction,
+            ("$prefix", prefix),
+            ("$after", afterKey),
+            ("$now", nowMs),
+            ("$take", take)).ExecuteReader();
         while (reader.Read())
         {
             keys.Add(reader.GetString(0));
@@ -91,18 +84,6 @@ internal static class SqliteStateCommands
         return keys;
     }
 
-    public static int PurgeExpired(SqliteConnection connection, SqliteTransaction transaction, long nowMs)
-    {
-        using var command = Create(connection, transaction, "DELETE FROM state_items WHERE expires_at IS NOT NULL AND expires_at <= $now;");
-        command.Parameters.AddWithValue("$now", nowMs);
-        return command.ExecuteNonQuery();
-    }
-
-    private static SqliteCommand Create(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
+    public static int PurgeExpired(SqliteStatementCache statements, SqliteTransaction transaction, long nowMs)
+        => statements.Prepare("DELETE FROM state_items WHERE expires_at IS NOT NULL AND expires_at <= $now;", transaction, ("$now", nowMs)).ExecuteNonQuery();
 }

@@ -75,14 +75,14 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
     public Task<StateItem?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        return RunAsync("Get", s => SqliteStateCommands.Read(s.Connection, s.Transaction, key, NowMs()), cancellationToken);
+        return RunAsync("Get", s => SqliteStateCommands.Read(s.Statements, s.Transaction, key, NowMs()), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<string> SetAsync(string key, ReadOnlyMemory<byte> value, StateWriteOptions? options = null, CancellationToken cancellationToken = default)
     {
         var operation = StateOperation.Upsert(key, value, options);
-        return RunAsync("Set", s => Write(s, () => SqliteStateCommands.Apply(s.Connection, s.Transaction!, operation, NowMs())), cancellationToken);
+        return RunAsync("Set", s => Write(s, () => SqliteStateCommands.Apply(s.Statements, s.Transaction!, operation, NowMs())), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -93,8 +93,8 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
             "Delete",
             s => Write(s, () =>
             {
-                var existed = SqliteStateCommands.Read(s.Connection, s.Transaction, key, NowMs()) is not null;
-                SqliteStateCommands.Apply(s.Connection, s.Transaction!, operation, NowMs());
+                var existed = SqliteStateCommands.Read(s.Statements, s.Transaction, key, NowMs()) is not null;
+                SqliteStateCommands.Apply(s.Statements, s.Transaction!, operation, NowMs());
                 return existed;
             }),
             cancellationToken);
@@ -112,7 +112,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
                 var items = new List<StateItem>(keys.Count);
                 foreach (var key in keys.Distinct(StringComparer.Ordinal))
                 {
-                    if (SqliteStateCommands.Read(s.Connection, s.Transaction, key, now) is { } item)
+                    if (SqliteStateCommands.Read(s.Statements, s.Transaction, key, now) is { } item)
                     {
                         items.Add(item);
                     }
@@ -135,7 +135,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
                 var etags = new string[operations.Count];
                 for (var i = 0; i < operations.Count; i++)
                 {
-                    etags[i] = SqliteStateCommands.Apply(s.Connection, s.Transaction!, operations[i], now);
+                    etags[i] = SqliteStateCommands.Apply(s.Statements, s.Transaction!, operations[i], now);
                 }
 
                 return etags;
@@ -153,7 +153,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
             "ListKeys",
             s =>
             {
-                var keys = SqliteStateCommands.ListKeys(s.Connection, s.Transaction, prefix, after, limit + 1, NowMs());
+                var keys = SqliteStateCommands.ListKeys(s.Statements, s.Transaction, prefix, after, limit + 1, NowMs());
                 if (keys.Count <= limit)
                 {
                     return new StateKeyPage(keys, null);
@@ -167,7 +167,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
 
     /// <summary>Deletes every expired row now; returns how many were deleted.</summary>
     public Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default) =>
-        RunAsync("PurgeExpired", s => SqliteStateCommands.PurgeExpired(s.Connection, s.Transaction!, NowMs()), cancellationToken);
+        RunAsync("PurgeExpired", s => SqliteStateCommands.PurgeExpired(s.Statements, s.Transaction!, NowMs()), cancellationToken);
 
     /// <summary>Waits for the operations already queued, then closes the database; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
@@ -192,7 +192,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
     private T Write<T>(Session session, Func<T> work)
     {
         var result = work();
-        SqliteStateCommands.PurgeExpired(session.Connection, session.Transaction!, NowMs());
+        SqliteStateCommands.PurgeExpired(session.Statements, session.Transaction!, NowMs());
         return result;
     }
 
@@ -203,13 +203,15 @@ public sealed class SqliteStateStore : IStateStore, IDisposable, IAsyncDisposabl
         command.ExecuteNonQuery();
     }
 
-    /// <summary>The connection and the current batch's transaction.</summary>
-    private sealed class Session(SqliteConnection connection) : IGroupCommitSession
+    /// <summary>The connection's prepared statements and the current batch's transaction.</summary>
+    private sealed class Session(SqliteConnection connection) : IGroupCommitSession, IDisposable
     {
-        public SqliteConnection Connection => connection;
+        public SqliteStatementCache Statements { get; } = new(connection);
 
         public SqliteTransaction? Transaction { get; set; }
 
         public void Reset() => Transaction = null;
+
+        public void Dispose() => Statements.Dispose();
     }
 }

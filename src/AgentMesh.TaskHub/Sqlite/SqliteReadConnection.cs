@@ -1,3 +1,4 @@
+using AgentMesh.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace AgentMesh.TaskHub.Sqlite;
@@ -12,7 +13,7 @@ internal sealed class SqliteReadConnection(string databasePath, Func<Task> schem
 {
     // Awaited, not blocked on: a read that waits for another must not hold a thread-pool thread.
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private SqliteStatementCache? _statements;
     private SqliteConnection? _connection;
     private SqliteSession? _session;
     private bool _disposed;
@@ -31,7 +32,8 @@ internal sealed class SqliteReadConnection(string databasePath, Func<Task> schem
                 var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
                 connection.Open();
                 _connection = connection;
-                _session = new SqliteSession(connection, _statements, history);
+                _statements = new SqliteStatementCache(connection);
+                _session = new SqliteSession(_statements, history);
             }
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = read(_session);
@@ -52,8 +54,7 @@ internal sealed class SqliteReadConnection(string databasePath, Func<Task> schem
         try
         {
             _disposed = true;
-            foreach (var command in _statements.Values)
-                command.Dispose();
+            _statements?.Dispose();
             _connection?.Dispose();
         }
         finally

@@ -12,7 +12,7 @@ namespace AgentMesh.TaskHub.Sqlite;
 /// operation that was then rolled back only causes a harmless extra wake-up). On the read connection
 /// there is no transaction: each statement reads the latest commit.
 /// </summary>
-internal sealed class SqliteSession(SqliteConnection connection, Dictionary<string, SqliteCommand> statements, SqliteHistoryCache history) : IGroupCommitSession
+internal sealed class SqliteSession(SqliteStatementCache statements, SqliteHistoryCache history) : IGroupCommitSession
 {
     /// <summary>Most rows one INSERT of <see cref="InsertRows"/> carries.</summary>
     public const int RowsPerInsert = 16;
@@ -80,23 +80,11 @@ internal sealed class SqliteSession(SqliteConnection connection, Dictionary<stri
 
     private SqliteCommand Prepare(string sql, (string Name, object? Value)[] parameters)
     {
-        if (!statements.TryGetValue(sql, out var command))
+        for (var i = 0; i < parameters.Length; i++)
         {
-            command = connection.CreateCommand();
-            command.CommandText = sql;
-            statements[sql] = command;
+            if (parameters[i].Value is IMessage message)
+                parameters[i].Value = message.ToByteArray();
         }
-        command.Transaction = Transaction;
-        command.Parameters.Clear();
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value switch
-            {
-                null => DBNull.Value,
-                IMessage message => message.ToByteArray(),
-                _ => value,
-            });
-        }
-        return command;
+        return statements.Prepare(sql, Transaction, parameters);
     }
 }

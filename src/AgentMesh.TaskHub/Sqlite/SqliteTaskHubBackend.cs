@@ -38,7 +38,7 @@ internal sealed class SqliteTaskHubBackend : ITaskHubBackend
         _databasePath = databasePath;
         _timeProvider = timeProvider;
         _lockTimeout = lockTimeout;
-        _queue = new SqliteGroupCommit<SqliteSession>("AgentMesh.TaskHub store", Open, connection => new SqliteSession(connection, new(StringComparer.Ordinal), _history),
+        _queue = new SqliteGroupCommit<SqliteSession>("AgentMesh.TaskHub store", Open, connection => new SqliteSession(new SqliteStatementCache(connection), _history),
             new GroupCommitObserver<SqliteSession>
             {
                 OperationRan = (operation, time) =>
