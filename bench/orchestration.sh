@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 9's side-by-side benchmark (see bench/README.md): AgentMesh, LangGraph.js and Microsoft Agent
 # Framework on the same workload (bench/orchestration/workload), every side in the same run.
-# Usage: bash bench/orchestration.sh [--sides floor,agentmesh,agentmesh-multi,langgraph-normal,langgraph-full,maf] [--reps 3] [--runs-one 30] [--runs-many 200] [--no-fsync]
+# Usage: bash bench/orchestration.sh [--sides floor,agentmesh,agentmesh-multi,langgraph-normal,langgraph-full,maf] [--reps 3] [--runs-one 30] [--runs-many 200] [--warmup W] [--no-fsync]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --silent

@@ -5,7 +5,7 @@ using AgentMesh.Bench.Shared;
 
 // Usage (from bench/orchestration.sh):
 //   AgentMesh.Bench.Orchestration [--sides floor,agentmesh,…] [--reps 3] [--runs-one 30] [--runs-many 200]
-//                                 [--many 50] [--no-fsync]
+//                                 [--many 50] [--warmup W] [--no-fsync]
 //   AgentMesh.Bench.Orchestration client --address URL --runs N --concurrency C --warmup W --data DIR --workload DIR
 // The first form measures every side and prints the table; the second is AgentMesh's runner (a gRPC client).
 if (args is ["client", .. var rest])
@@ -18,7 +18,11 @@ var reps = Int("--reps", 3);
 var runsOne = Int("--runs-one", 30);
 var runsMany = Int("--runs-many", 200);
 var many = Int("--many", 50);
-Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores; {reps} repetitions per side and concurrency; {runsOne} runs at 1, {runsMany} at {many}");
+// Unmeasured runs before each measurement on a freshly started side: by default 5 at 1 and one per worker at
+// `many`, so a JIT-compiled side is measured while it still compiles; --warmup W measures it warm.
+var warmupOne = Int("--warmup", 5);
+var warmupMany = Int("--warmup", many);
+Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores; {reps} repetitions per side and concurrency; {runsOne} runs at 1, {runsMany} at {many}; warm-up {warmupOne} / {warmupMany} runs");
 
 var results = new List<SideResults>();
 foreach (var side in sides)
@@ -27,9 +31,9 @@ foreach (var side in sides)
     var multi = new List<Measurement>();
     for (var rep = 1; rep <= reps; rep++)
     {
-        one.Add(await SideRun.MeasureAsync(side, repo, runsOne, 1, warmup: 5));
+        one.Add(await SideRun.MeasureAsync(side, repo, runsOne, 1, warmupOne));
         Console.WriteLine($"  {side.Name} @1   #{rep}: {Describe(one[^1])}");
-        multi.Add(await SideRun.MeasureAsync(side, repo, runsMany, many, warmup: many));
+        multi.Add(await SideRun.MeasureAsync(side, repo, runsMany, many, warmupMany));
         Console.WriteLine($"  {side.Name} @{many}  #{rep}: {Describe(multi[^1])}");
     }
     double? fsyncOne = null, fsyncMany = null;
