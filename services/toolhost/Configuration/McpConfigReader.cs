@@ -142,13 +142,21 @@ internal sealed class McpConfigReader(string filePath, string configDirectory, C
 
     private ToolPolicyOptions ReadApproval(ToolPolicyOptions policy, JsonElement approval, string path)
     {
-        RequireKind(approval, path, JsonValueKind.Object, "an object with \"require\" and/or \"exempt\"");
+        RequireKind(approval, path, JsonValueKind.Object, "an object with \"require\", \"exempt\" and/or \"assumeDestructive\"");
         foreach (var property in approval.EnumerateObject())
         {
             var propertyPath = $"{path}.{property.Name}";
+            if (property.Name == "assumeDestructive")
+            {
+                policy = property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False
+                    ? policy with { AssumeDestructiveWhenUnset = property.Value.GetBoolean() }
+                    : throw Error(propertyPath, "must be true or false");
+                continue;
+            }
+
             var patterns = property.Name is "require" or "exempt"
                 ? ReadStringList(property.Value, propertyPath, expand: false)
-                : throw Error(propertyPath, "unknown key; expected require or exempt");
+                : throw Error(propertyPath, "unknown key; expected require, exempt or assumeDestructive");
             for (var i = 0; i < patterns.Count; i++)
             {
                 var slash = patterns[i].IndexOf('/');

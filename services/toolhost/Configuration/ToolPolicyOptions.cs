@@ -20,4 +20,10 @@ public sealed record ToolPolicyOptions
 
     /// <summary><c>approval.exempt</c>: tools never gated, even when annotated destructive. Default empty.</summary>
     public IReadOnlyList<string> ExemptFromApproval { get; init; } = [];
+
+    /// <summary>
+    /// <c>approval.assumeDestructive</c>: whether a tool that is not read-only and leaves <c>destructiveHint</c> unset is
+    /// gated. Default true, because the MCP spec's default for <c>destructiveHint</c> is true.
+    /// </summary>
+    public bool AssumeDestructiveWhenUnset { get; init; } = true;
 }

@@ -28,7 +28,7 @@ public sealed class McpServersConfigTests : IDisposable
                 "remote": { "type": "http", "url": "http://127.0.0.1:9/mcp", "headers": { "Authorization": "Bearer ${AGENTMESH_TEST_TOKEN}" } },
                 "off": { "command": "nothing", "disabled": true },
               },
-              "agentmesh": { "toolTimeoutSeconds": 2.5, "connectTimeoutSeconds": 7, "approval": { "require": ["fs/write_file"], "exempt": ["memory/*"] } },
+              "agentmesh": { "toolTimeoutSeconds": 2.5, "connectTimeoutSeconds": 7, "approval": { "require": ["fs/write_file"], "exempt": ["memory/*"], "assumeDestructive": false } },
               "inputs": []
             }
             """);
@@ -52,6 +52,7 @@ public sealed class McpServersConfigTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(7), config.Policy.ConnectTimeout);
         Assert.Equal(["fs/write_file"], config.Policy.RequireApproval);
         Assert.Equal(["memory/*"], config.Policy.ExemptFromApproval);
+        Assert.False(config.Policy.AssumeDestructiveWhenUnset);
     }
 
     [Fact]
@@ -62,6 +63,7 @@ public sealed class McpServersConfigTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(60), config.Policy.ToolTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), config.Policy.ConnectTimeout);
         Assert.Empty(config.Policy.RequireApproval);
+        Assert.True(config.Policy.AssumeDestructiveWhenUnset);
         Assert.Equal("/tmp", config.Servers[0].WorkingDirectory);
         Assert.Empty(config.Servers[0].Arguments);
     }
@@ -90,6 +92,7 @@ public sealed class McpServersConfigTests : IDisposable
     [InlineData("""{"mcpServers":{"a":{"command":"x","env":{"K":"${OPEN"}}}}""", "$.mcpServers.a.env.K", "unterminated")]
     [InlineData("""{"mcpServers":{},"agentmesh":{"toolTimeoutSeconds":0}}""", "$.agentmesh.toolTimeoutSeconds", "positive number")]
     [InlineData("""{"mcpServers":{},"agentmesh":{"approval":{"require":["write_file"]}}}""", "$.agentmesh.approval.require[0]", "not a server/tool pattern")]
+    [InlineData("""{"mcpServers":{},"agentmesh":{"approval":{"assumeDestructive":"no"}}}""", "$.agentmesh.approval.assumeDestructive", "must be true or false")]
     [InlineData("""{"mcpServers":{},"agentmesh":{"timeout":5}}""", "$.agentmesh.timeout", "unknown key")]
     [InlineData("""{"mcpServers":{"a/b":{"command":"x"}}}""", "$.mcpServers.a/b", "must not contain '/'")]
     public void Malformed_config_names_file_and_json_path(string json, string jsonPath, string problem)
