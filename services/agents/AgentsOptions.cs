@@ -8,4 +8,10 @@ public sealed class AgentsOptions
 
     /// <summary>Most model turns one step may take. Default 12; must be 1..100.</summary>
     public int MaxIterations { get; set; } = 12;
+
+    /// <summary>
+    /// Most characters of one tool result that enter the model's context; the rest is cut, with a marker saying
+    /// how much (<see cref="Loop.ToolOutputFence"/>). Default 20,000; must be 100..1,000,000.
+    /// </summary>
+    public int MaxToolResultChars { get; set; } = 20_000;
 }

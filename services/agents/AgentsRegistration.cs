@@ -29,7 +29,9 @@ public static class AgentsRegistration
             options.Configure(configure);
         }
 
-        options.Validate(o => o.MaxIterations is >= 1 and <= 100, "Agents:MaxIterations must be between 1 and 100.").ValidateOnStart();
+        options.Validate(o => o.MaxIterations is >= 1 and <= 100, "Agents:MaxIterations must be between 1 and 100.")
+            .Validate(o => o.MaxToolResultChars is >= 100 and <= 1_000_000, "Agents:MaxToolResultChars must be between 100 and 1000000.")
+            .ValidateOnStart();
         services.TryAddSingleton(sp => AgentRoleCatalog.Load(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.PromptsDirectory));
         services.AddMeshServer();
         services.AddMeshServiceHealth(AgentsContract.Descriptor.FullName);

@@ -55,7 +55,7 @@ public sealed class AgentLoop(
 
         if (checkpoint.Transcript.Count == 0)
         {
-            checkpoint.Transcript.Add(new TranscriptEntry("system", role.SystemPrompt));
+            checkpoint.Transcript.Add(new TranscriptEntry("system", role.SystemPrompt + "\n\n" + ToolOutputFence.Instruction));
             checkpoint.Transcript.Add(new TranscriptEntry("user", StepPrompt.Build(request)));
         }
 
@@ -217,7 +217,8 @@ public sealed class AgentLoop(
         var watch = Stopwatch.StartNew();
         var (isError, text) = await CallToolAsync(tool, toolCall, call).ConfigureAwait(false);
         await EmitCompletedAsync(emit, request, toolCall, isError, text, watch.ElapsedMilliseconds).ConfigureAwait(false);
-        return new TranscriptEntry("tool", text, ToolCallId: toolCall.Id, IsError: isError);
+        // What a tool returns is untrusted data: cut to size and fenced before it enters the model's context.
+        return new TranscriptEntry("tool", ToolOutputFence.Wrap(tool.Server, tool.Name, text, options.Value.MaxToolResultChars), ToolCallId: toolCall.Id, IsError: isError);
     }
 
     private async Task<(bool IsError, string Text)> CallToolAsync(Tool tool, ToolCallRecord toolCall, CallOptions call)
