@@ -69,7 +69,18 @@ public sealed class AgentLoop(
             cancellationToken.ThrowIfCancellationRequested();
             var awaiting = new AwaitingApproval();
             var unsaved = false;
-            foreach (var toolCall in UnansweredToolCalls(checkpoint))
+            var toolCalls = UnansweredToolCalls(checkpoint);
+            if (toolCalls.Count > 1 && toolCalls.All(c => tools.Find(c.Name) is { RequiresApproval: false, Annotations.ReadOnlyHint: true }))
+            {
+                // Every call of the turn is read-only and ungated: they run at once, and their results go back
+                // in the model's order (saved with the next checkpoint, as any read-only result).
+                var answers = await Task.WhenAll(toolCalls.Select(c => AnswerToolCallAsync(request, c, tools, decisions, OneAtATime(emit), call))).ConfigureAwait(false);
+                checkpoint.Transcript.AddRange(answers.Cast<TranscriptEntry>());
+                unsaved = true;
+                toolCalls = [];
+            }
+
+            foreach (var toolCall in toolCalls)
             {
                 var readOnly = tools.Find(toolCall.Name)?.Annotations?.ReadOnlyHint == true;
                 if (!readOnly)
@@ -254,7 +265,25 @@ public sealed class AgentLoop(
             },
         });
 
-    private static IEnumerable<ToolCallRecord> UnansweredToolCalls(StepCheckpoint checkpoint)
+    /// <summary><paramref name="emit"/> for callers running at once: a gRPC stream takes one write at a time.</summary>
+    private static Func<RunStepEvent, Task> OneAtATime(Func<RunStepEvent, Task> emit)
+    {
+        var gate = new SemaphoreSlim(1, 1);
+        return async e =>
+        {
+            await gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await emit(e).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        };
+    }
+
+    private static List<ToolCallRecord> UnansweredToolCalls(StepCheckpoint checkpoint)
     {
         var lastAssistant = checkpoint.Transcript.FindLastIndex(e => e.Kind == "assistant");
         if (lastAssistant < 0 || checkpoint.Transcript[lastAssistant].ToolCalls is not { Count: > 0 } calls)

@@ -22,9 +22,13 @@ internal static class Cassettes
 
     /// <summary>A turn that calls one tool.</summary>
     public static JsonObject ToolCall(string role, string? step, int turn, string callId, string function, JsonObject arguments)
+        => ToolCalls(role, step, turn, (callId, function, arguments));
+
+    /// <summary>A turn that calls several tools, in this order.</summary>
+    public static JsonObject ToolCalls(string role, string? step, int turn, params (string CallId, string Function, JsonObject Arguments)[] calls)
     {
         var exchange = Exchange(role, step, turn, "");
-        exchange["response"]!["toolCalls"] = new JsonArray(new JsonObject { ["id"] = callId, ["name"] = function, ["arguments"] = arguments });
+        exchange["response"]!["toolCalls"] = new JsonArray(calls.Select(c => (JsonNode)new JsonObject { ["id"] = c.CallId, ["name"] = c.Function, ["arguments"] = c.Arguments }).ToArray());
         return exchange;
     }
 
