@@ -14,4 +14,11 @@ public sealed class AgentsOptions
     /// how much (<see cref="Loop.ToolOutputFence"/>). Default 20,000; must be 100..1,000,000.
     /// </summary>
     public int MaxToolResultChars { get; set; } = 20_000;
+
+    /// <summary>
+    /// Per role, the tools it may see and call, as <c>server/tool</c> patterns (<c>*</c> within a segment), e.g.
+    /// <c>Agents:ToolAllowlists:researcher:0=filesystem/read_*</c>. A role not listed may use every tool; a call to a
+    /// tool outside the list is answered as a call to a tool that does not exist. Default: no lists.
+    /// </summary>
+    public Dictionary<string, List<string>> ToolAllowlists { get; set; } = new(StringComparer.Ordinal);
 }

@@ -31,7 +31,11 @@ public static class AgentsRegistration
 
         options.Validate(o => o.MaxIterations is >= 1 and <= 100, "Agents:MaxIterations must be between 1 and 100.")
             .Validate(o => o.MaxToolResultChars is >= 100 and <= 1_000_000, "Agents:MaxToolResultChars must be between 100 and 1000000.")
+            .Validate(
+                o => o.ToolAllowlists.Values.SelectMany(p => p).All(p => ToolAllowlist.Problem(p) is null),
+                "Agents:ToolAllowlists:<role> entries must be server/tool patterns, e.g. filesystem/read_* or refunds/*.")
             .ValidateOnStart();
+        services.TryAddSingleton(sp => new ToolAllowlist(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.ToolAllowlists));
         services.TryAddSingleton(sp => AgentRoleCatalog.Load(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.PromptsDirectory));
         services.AddMeshServer();
         services.AddMeshServiceHealth(AgentsContract.Descriptor.FullName);

@@ -28,6 +28,7 @@ public sealed class AgentLoop(
     ToolHost.ToolHostClient toolHost,
     State.StateClient state,
     IOptions<AgentsOptions> options,
+    ToolAllowlist allowlist,
     ILogger<AgentLoop> logger)
 {
     /// <summary>
@@ -59,7 +60,8 @@ public sealed class AgentLoop(
             checkpoint.Transcript.Add(new TranscriptEntry("user", StepPrompt.Build(request)));
         }
 
-        var tools = new ToolCatalogView((await toolHost.ListToolsAsync(new ListToolsRequest(), call).ConfigureAwait(false)).Tools);
+        var listed = (await toolHost.ListToolsAsync(new ListToolsRequest(), call).ConfigureAwait(false)).Tools;
+        var tools = new ToolCatalogView(listed.Where(t => allowlist.Allows(role.Name, t.Server, t.Name)));
         var decisions = request.Decisions.ToDictionary(d => d.ApprovalId, StringComparer.Ordinal);
         var chat = models.GetChatClient(role.Name);
         var maxIterations = options.Value.MaxIterations;

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentMesh.Cli.Hosting;
+using AgentMesh.Contracts.V1;
+using AgentMesh.Tests.ToolHost;
+using Grpc.Net.Client;
+using OrchestratorContract = AgentMesh.Contracts.V1.Orchestrator;
+using StateContract = AgentMesh.Contracts.V1.State;
+
+namespace AgentMesh.Tests.EndToEnd;
+
+/// <summary>One model turn's tool calls on the all-in-one host against the real probe MCP server (scripted model: no model endpoint can run here).</summary>
+internal static class ProbeRun
+{
+    private const string Plan = """{"steps":[{"id":"a","role":"researcher","instruction":"look"}]}""";
+
+    /// <summary>The order of the run's tool call events, as <c>start c1</c> / <c>done c1</c>.</summary>
+    public static List<string> ToolOrder(IEnumerable<RunEvent> events) => events
+        .Select(e => e.ToolCallStarted is { } s ? $"start {s.ToolCallId}" : e.ToolCallCompleted is { } c ? $"done {c.ToolCallId}" : null)
+        .OfType<string>().ToList();
+
+    /// <summary>Runs a one-step plan (researcher) whose first turn makes <paramref name="calls"/> with <paramref name="settings"/> added to the host's; returns the run's events and the tool entries of the step's transcript (call id, text), in order.</summary>
+    public static async Task<(List<RunEvent> Events, List<(string Id, string Text)> Transcript)> RunTurnAsync(Dictionary<string, string>? settings, params (string, string, JsonObject)[] calls)
+    {
+        var cassette = Cassettes.Write(
+            Cassettes.Planner(1, Plan),
+            Cassettes.ToolCalls("researcher", "a", 1, calls),
+            Cassettes.Answer("researcher", "a", 2, "seen"));
+        using var scenario = new ExampleScenario(cassette);
+        var config = Path.Combine(Path.GetDirectoryName(cassette)!, "mcp.json");
+        File.WriteAllText(config, new JsonObject
+        {
+            ["mcpServers"] = new JsonObject { ["probe"] = new JsonObject { ["command"] = "node", ["args"] = new JsonArray(McpTestServers.ProbeScript) } },
+        }.ToJsonString());
+        var options = scenario.HostOptions();
+        options.McpConfigPath = config;
+        foreach (var (key, value) in settings ?? [])
+            options.Settings[key] = value;
+        await using var host = await MeshHost.StartAsync(options);
+        using var channel = GrpcChannel.ForAddress(host.Address);
+        var client = new OrchestratorContract.OrchestratorClient(channel);
+
+        var runId = (await client.StartRunAsync(new StartRunRequest { Goal = "a goal" })).RunId;
+        var events = await RunObserver.WatchAsync(client, runId);
+        Assert.Equal(RunStatus.Completed, RunObserver.FinalStatus(events));
+        var checkpoint = await new StateContract.StateClient(channel).GetCheckpointAsync(new GetCheckpointRequest { Key = $"{runId}/a" });
+        using var json = JsonDocument.Parse(checkpoint.Data.Memory);
+        var transcript = json.RootElement.GetProperty("transcript").EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == "tool")
+            .Select(e => (e.GetProperty("toolCallId").GetString()!, e.GetProperty("text").GetString() ?? "")).ToList();
+        return (events, transcript);
+    }
+}
