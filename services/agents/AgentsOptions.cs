@@ -16,6 +16,12 @@ public sealed class AgentsOptions
     public int MaxToolResultChars { get; set; } = 20_000;
 
     /// <summary>
+    /// How many model turns in a row with the same answer (the same tool calls with the same arguments, or the same
+    /// text) stop a step as <c>loop_detected</c>. Default 3; must be 2..100.
+    /// </summary>
+    public int LoopDetectionRepeats { get; set; } = 3;
+
+    /// <summary>
     /// Per role, the tools it may see and call, as <c>server/tool</c> patterns (<c>*</c> within a segment), e.g.
     /// <c>Agents:ToolAllowlists:researcher:0=filesystem/read_*</c>. A role not listed may use every tool; a call to a
     /// tool outside the list is answered as a call to a tool that does not exist. Default: no lists.

@@ -31,6 +31,7 @@ public static class AgentsRegistration
 
         options.Validate(o => o.MaxIterations is >= 1 and <= 100, "Agents:MaxIterations must be between 1 and 100.")
             .Validate(o => o.MaxToolResultChars is >= 100 and <= 1_000_000, "Agents:MaxToolResultChars must be between 100 and 1000000.")
+            .Validate(o => o.LoopDetectionRepeats is >= 2 and <= 100, "Agents:LoopDetectionRepeats must be between 2 and 100.")
             .Validate(
                 o => o.ToolAllowlists.Values.SelectMany(p => p).All(p => ToolAllowlist.Problem(p) is null),
                 "Agents:ToolAllowlists:<role> entries must be server/tool patterns, e.g. filesystem/read_* or refunds/*.")

@@ -1,3 +1,4 @@
+using AgentMesh.Clients;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -37,7 +38,8 @@ public sealed class AgentLoop(
     /// incoming call's deadline reaches the ToolHost and State calls through call-context propagation.
     /// The last event is a <see cref="StepResult"/> or an <see cref="AwaitingApproval"/>.
     /// Throws <see cref="RpcException"/>: INVALID_ARGUMENT for an unknown role, RESOURCE_EXHAUSTED
-    /// when the step reaches the iteration limit without a final answer.
+    /// when the step reaches the iteration limit without a final answer, ABORTED <c>loop_detected</c> (trailer
+    /// <see cref="FailureClasses.Trailer"/> = <c>logic</c>) when the model repeats itself.
     /// </summary>
     public async Task RunAsync(RunStepRequest request, Func<RunStepEvent, Task> emit, CallOptions call)
     {
@@ -141,6 +143,7 @@ public sealed class AgentLoop(
             checkpoint.InputTokens += response.Usage?.InputTokenCount ?? 0;
             checkpoint.OutputTokens += response.Usage?.OutputTokenCount ?? 0;
             checkpoint.Transcript.Add(new TranscriptEntry("assistant", response.Text, calls));
+
             if (calls.Count == 0)
             {
                 checkpoint.FinalOutput = response.Text;
@@ -157,6 +160,12 @@ public sealed class AgentLoop(
                 },
             }).ConfigureAwait(false);
             AgentsLog.ModelTurn(logger, request.RunId, step.Id, turn, calls.Count);
+            if (LoopDetector.Repeats(checkpoint.Transcript, options.Value.LoopDetectionRepeats) is { } repeated)
+            {
+                throw new RpcException(
+                    new Status(StatusCode.Aborted, $"loop_detected: step \"{step.Id}\" (role {role.Name}) {repeated} {options.Value.LoopDetectionRepeats} times in a row; stopped without retrying."),
+                    new Metadata { { FailureClasses.Trailer, FailureClasses.Logic } });
+            }
 
             if (checkpoint.FinalOutput is not null)
             {

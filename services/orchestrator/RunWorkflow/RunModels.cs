@@ -67,7 +67,14 @@ public sealed record PendingApproval(string ApprovalId, string StepId, string To
 }
 
 /// <summary>How a step execution ended: with an output, or waiting for approvals.</summary>
-public sealed record StepOutcome(string? Output, Usage Usage, IReadOnlyList<PendingApproval> Approvals);
+public sealed record StepOutcome(string? Output, Usage Usage, IReadOnlyList<PendingApproval> Approvals)
+{
+    /// <summary>Set when the step failed in a way retrying cannot fix (failure class <c>logic</c>): the run fails.</summary>
+    public StepFailure? Failure { get; init; }
+}
+
+/// <summary>A step's failure that ends the run: its class (e.g. <c>logic</c>) and a message for a person.</summary>
+public sealed record StepFailure(string StepId, string FailureClass, string Message);
 
 /// <summary>
 /// A change to a run record, applied by <see cref="UpdateRunActivity"/>. Null members are left

@@ -1,3 +1,4 @@
+using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using Dapr.Workflow;
@@ -45,8 +46,15 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
         }
         catch (RpcException e) when (!token.IsCancellationRequested)
         {
-            runEvents.Add(new RunEvent { StepFailed = new StepFailed { StepId = step.Id, Error = e.Status.Detail } });
+            var failureClass = e.Trailers.GetValue(FailureClasses.Trailer) ?? "";
+            runEvents.Add(new RunEvent { StepFailed = new StepFailed { StepId = step.Id, Error = e.Status.Detail, FailureClass = failureClass } });
             await runEvents.FlushAsync().ConfigureAwait(false);
+            if (failureClass == FailureClasses.Logic)
+            {
+                // Running the step again would fail the same way: the outcome ends the run instead of a retry.
+                return new StepOutcome(null, Usage.Zero, []) { Failure = new StepFailure(step.Id, failureClass, e.Status.Detail) };
+            }
+
             throw new InvalidOperationException($"Step \"{step.Id}\" failed: {e.Status.Detail}", e);
         }
 

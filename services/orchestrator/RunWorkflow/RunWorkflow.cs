@@ -47,6 +47,11 @@ public sealed class RunWorkflow : Workflow<RunInput, string>
             await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Failed, Reason = reason, Usage = usage }).ConfigureAwait(true);
             return "";
         }
+        catch (StepFailedException e)
+        {
+            await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Failed, Reason = e.Message, Usage = usage }).ConfigureAwait(true);
+            return "";
+        }
     }
 
     private static Task Update(WorkflowContext context, RunUpdate update)

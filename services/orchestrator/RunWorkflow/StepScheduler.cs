@@ -7,7 +7,8 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// <summary>
 /// Workflow-side execution of a plan's DAG: starts every step whose dependencies are done, waits
 /// for any to finish, repeats. A step that asks for approvals waits for their external events
-/// (denied after the approval timeout) and then runs again with the decisions.
+/// (denied after the approval timeout) and then runs again with the decisions. A step whose outcome is a
+/// failure (class <c>logic</c>) ends the schedule with <see cref="StepFailedException"/>.
 /// </summary>
 internal sealed class StepScheduler(
     WorkflowContext context, RunInput input, PlanDocument plan, WorkflowTaskOptions activityOptions, TimeSpan approvalTimeout)
@@ -51,6 +52,11 @@ internal sealed class StepScheduler(
                 nameof(RunStepActivity),
                 new StepInput(input.RunId, input.Goal, step, dependencies, decisions, attempt),
                 activityOptions).ConfigureAwait(true);
+            if (outcome.Failure is { } failure)
+            {
+                throw new StepFailedException(failure);
+            }
+
             if (outcome.Approvals.Count == 0)
             {
                 _usage = _usage.Add(outcome.Usage);
@@ -80,4 +86,10 @@ internal sealed class StepScheduler(
             return new Decision(approval.ApprovalId, false, $"No decision within {approvalTimeout}; denied by timeout.", context.CurrentUtcDateTime);
         }
     }
+}
+
+/// <summary>A step failed in a way that ends the run (see <see cref="StepFailure"/>).</summary>
+public sealed class StepFailedException(StepFailure failure) : Exception($"Step \"{failure.StepId}\" failed ({failure.FailureClass}): {failure.Message}")
+{
+    public StepFailure Failure => failure;
 }

@@ -76,11 +76,28 @@ public sealed class PlanningAndSchedulingTests
     {
         var loop = Enumerable.Range(1, 3).Select(turn => Cassettes.ToolCall("researcher", "a", turn, $"c{turn}", "filesystem__list_allowed_directories", new())).ToArray();
         var cassette = Cassettes.Write([Cassettes.Planner(1, ValidPlan), .. loop]);
-        var (status, events, run) = await RunGoalAsync(cassette, settings: new() { ["Agents:MaxIterations"] = "3", ["Orchestrator:ActivityMaxAttempts"] = "1" });
+        var (status, events, run) = await RunGoalAsync(cassette, settings: new() { ["Agents:MaxIterations"] = "3", ["Agents:LoopDetectionRepeats"] = "4", ["Orchestrator:ActivityMaxAttempts"] = "1" });
 
         Assert.Equal(RunStatus.Failed, status);
         Assert.Contains("reached the limit of 3 model turns", run.Error, StringComparison.Ordinal);
         Assert.Equal(3, events.Count(e => e.ToolCallCompleted is { Tool: "list_allowed_directories", IsError: false }));
+    }
+
+    [Fact]
+    public async Task A_model_repeating_the_same_call_is_stopped_as_a_loop_and_the_step_is_not_retried()
+    {
+        var loop = Enumerable.Range(1, 12).Select(turn => Cassettes.ToolCall("researcher", "a", turn, $"c{turn}", "filesystem__list_directory", new() { ["path"] = RepoPaths.Root })).ToArray();
+        var cassette = Cassettes.Write([Cassettes.Planner(1, ValidPlan), .. loop]);
+        var (status, events, run) = await RunGoalAsync(cassette);
+
+        Assert.Equal(RunStatus.Failed, status);
+        Assert.Contains("loop_detected", run.Error, StringComparison.Ordinal);
+        Assert.Contains("called filesystem__list_directory with the same arguments 3 times in a row", run.Error, StringComparison.Ordinal);
+        var failed = Assert.Single(events, e => e.StepFailed is not null).StepFailed;
+        Assert.Equal("logic", failed.FailureClass);
+        Assert.Single(events, e => e.StepStarted is { StepId: "a" });
+        Assert.Equal(3, events.Count(e => e.ModelTurn is { AgentRole: "researcher" }));
+        Assert.Equal(2, events.Count(e => e.ToolCallCompleted is { Tool: "list_directory" }));
     }
 
     private static async Task<(RunStatus Status, List<RunEvent> Events, Run Run)> RunGoalAsync(
