@@ -36,6 +36,7 @@ public static class AgentsRegistration
                 o => o.ToolAllowlists.Values.SelectMany(p => p).All(p => ToolAllowlist.Problem(p) is null),
                 "Agents:ToolAllowlists:<role> entries must be server/tool patterns, e.g. filesystem/read_* or refunds/*.")
             .ValidateOnStart();
+        services.TryAddSingleton<ToolArgumentValidator>();
         services.TryAddSingleton(sp => new ToolAllowlist(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.ToolAllowlists));
         services.TryAddSingleton(sp => AgentRoleCatalog.Load(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.PromptsDirectory));
         services.AddMeshServer();

@@ -14,4 +14,10 @@ public static class FailureClasses
     /// not retried and the run fails.
     /// </summary>
     public const string Logic = "logic";
+
+    /// <summary>
+    /// The model got a tool call wrong (unknown tool, arguments not JSON or not matching the input schema) again after
+    /// one correction turn: the step is not retried and the run fails.
+    /// </summary>
+    public const string Model = "model";
 }

@@ -30,6 +30,7 @@ public sealed class AgentLoop(
     State.StateClient state,
     IOptions<AgentsOptions> options,
     ToolAllowlist allowlist,
+    ToolArgumentValidator validator,
     ILogger<AgentLoop> logger)
 {
     /// <summary>
@@ -113,6 +114,14 @@ public sealed class AgentLoop(
                 saver.Save(checkpoint);
                 await saver.SavedAsync().ConfigureAwait(false);
                 unsaved = false;
+            }
+
+            if (ModelMistakes.AfterCorrection(checkpoint.Transcript) is { } mistake)
+            {
+                saver.Save(checkpoint);
+                throw new RpcException(
+                    new Status(StatusCode.FailedPrecondition, $"model_error: step \"{step.Id}\" (role {role.Name}) made an invalid tool call again after being told what was wrong: {mistake}"),
+                    new Metadata { { FailureClasses.Trailer, FailureClasses.Model } });
             }
 
             if (awaiting.Approvals.Count > 0)
@@ -205,7 +214,17 @@ public sealed class AgentLoop(
         var tool = tools.Find(toolCall.Name);
         if (tool is null)
         {
-            return new TranscriptEntry("tool", $"Error: there is no tool named \"{toolCall.Name}\". Use one of the tools you were given.", ToolCallId: toolCall.Id, IsError: true);
+            return ModelMistake(toolCall, $"there is no tool named \"{toolCall.Name}\". Use one of the tools you were given.");
+        }
+
+        if (toolCall.ArgumentsError is { } unreadable)
+        {
+            return ModelMistake(toolCall, $"the arguments of {toolCall.Name} are not valid JSON ({unreadable}). Call it again with a JSON object.");
+        }
+
+        if (validator.Problem(tool.Server, tool.Name, tool.InputSchemaJson, toolCall.ArgumentsJson) is { } problem)
+        {
+            return ModelMistake(toolCall, $"the arguments of {toolCall.Name} do not match its input schema: {problem}. Call it again with arguments that do.");
         }
 
         if (tool.RequiresApproval)
@@ -275,6 +294,10 @@ public sealed class AgentLoop(
                 IsError = isError, Result = text.Length > 2000 ? text[..2000] + "…" : text, DurationMs = durationMs,
             },
         });
+
+    /// <summary>The answer to a call the model got wrong: it never ran, and the model is told why.</summary>
+    private static TranscriptEntry ModelMistake(ToolCallRecord toolCall, string why)
+        => new("tool", "Error: " + why, ToolCallId: toolCall.Id, IsError: true, ModelError: true);
 
     /// <summary><paramref name="emit"/> for callers running at once: a gRPC stream takes one write at a time.</summary>
     private static Func<RunStepEvent, Task> OneAtATime(Func<RunStepEvent, Task> emit)

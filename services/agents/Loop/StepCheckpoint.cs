@@ -38,17 +38,20 @@ public sealed class StepCheckpoint
 /// <param name="ToolCalls">For "assistant": the tool calls the model asked for.</param>
 /// <param name="ToolCallId">For "tool": the call this result answers.</param>
 /// <param name="IsError">For "tool": the tool failed or the call was denied.</param>
+/// <param name="ModelError">For "tool": the call never ran because the model got it wrong (an unknown tool, arguments that are not JSON or do not match the tool's input schema).</param>
 public sealed record TranscriptEntry(
     string Kind,
     string? Text,
     IReadOnlyList<ToolCallRecord>? ToolCalls = null,
     string? ToolCallId = null,
-    bool IsError = false);
+    bool IsError = false,
+    bool ModelError = false);
 
 /// <summary>A tool call the model asked for.</summary>
 /// <param name="Id">The model's call id.</param>
 /// <param name="Name">The function name the model used (<c>server__tool</c>).</param>
 /// <param name="Server">The MCP server of the tool ("" when the name matched no tool).</param>
 /// <param name="Tool">The tool's name on its server.</param>
-/// <param name="ArgumentsJson">Arguments as a JSON object.</param>
-public sealed record ToolCallRecord(string Id, string Name, string Server, string Tool, string ArgumentsJson);
+/// <param name="ArgumentsJson">Arguments as a JSON object (<c>{}</c> when they could not be read).</param>
+/// <param name="ArgumentsError">Why the model's arguments could not be read as JSON, or null.</param>
+public sealed record ToolCallRecord(string Id, string Name, string Server, string Tool, string ArgumentsJson, string? ArgumentsError = null);

@@ -10,6 +10,9 @@ internal static class TranscriptMessages
     public static ToolCallRecord ToRecord(FunctionCallContent content, ToolCatalogView tools)
     {
         var tool = tools.Find(content.Name);
+        // Microsoft.Extensions.AI sets Exception when the model's arguments were not valid JSON.
+        if (content.Exception is { } unreadable)
+            return new ToolCallRecord(content.CallId, content.Name, tool?.Server ?? "", tool?.Name ?? content.Name, "{}", unreadable.Message);
         var arguments = JsonSerializer.Serialize(content.Arguments ?? new Dictionary<string, object?>());
         return new ToolCallRecord(content.CallId, content.Name, tool?.Server ?? "", tool?.Name ?? content.Name, arguments);
     }

@@ -100,6 +100,42 @@ public sealed class PlanningAndSchedulingTests
         Assert.Equal(2, events.Count(e => e.ToolCallCompleted is { Tool: "list_directory" }));
     }
 
+    [Fact]
+    public async Task Arguments_that_do_not_match_the_schema_never_reach_the_tool_and_the_model_gets_one_correction()
+    {
+        var cassette = Cassettes.Write(
+            Cassettes.Planner(1, ValidPlan),
+            Cassettes.ToolCall("researcher", "a", 1, "c1", "filesystem__read_text_file", new() { ["path"] = 42 }),
+            Cassettes.ToolCall("researcher", "a", 2, "c2", "filesystem__read_text_file", new() { ["path"] = Path.Combine(RepoPaths.Root, "README.md") }),
+            Cassettes.Answer("researcher", "a", 3, "read it"));
+        var (status, events, run) = await RunGoalAsync(cassette, async (channel, runId) =>
+        {
+            var checkpoint = await new StateContract.StateClient(channel).GetCheckpointAsync(new GetCheckpointRequest { Key = $"{runId}/a" });
+            Assert.Contains("do not match its input schema", checkpoint.Data.ToStringUtf8(), StringComparison.Ordinal);
+        });
+
+        Assert.Equal(RunStatus.Completed, status);
+        Assert.Equal("read it", run.Output);
+        Assert.Equal(["c2"], events.Where(e => e.ToolCallStarted is not null).Select(e => e.ToolCallStarted.ToolCallId));
+    }
+
+    [Fact]
+    public async Task A_second_invalid_call_after_the_correction_fails_the_step_as_a_model_error_without_retry()
+    {
+        var cassette = Cassettes.Write(
+            Cassettes.Planner(1, ValidPlan),
+            Cassettes.ToolCall("researcher", "a", 1, "c1", "filesystem__read_text_file", new() { ["path"] = 42 }),
+            Cassettes.ToolCall("researcher", "a", 2, "c2", "filesystem__no_such_tool", new()));
+        var (status, events, run) = await RunGoalAsync(cassette);
+
+        Assert.Equal(RunStatus.Failed, status);
+        Assert.Contains("model_error", run.Error, StringComparison.Ordinal);
+        Assert.Contains("there is no tool named \"filesystem__no_such_tool\"", run.Error, StringComparison.Ordinal);
+        Assert.Equal("model", Assert.Single(events, e => e.StepFailed is not null).StepFailed.FailureClass);
+        Assert.Single(events, e => e.StepStarted is not null);
+        Assert.DoesNotContain(events, e => e.ToolCallStarted is not null);
+    }
+
     private static async Task<(RunStatus Status, List<RunEvent> Events, Run Run)> RunGoalAsync(
         string cassette, Func<GrpcChannel, string, Task>? inspect = null, Dictionary<string, string>? settings = null)
     {
