@@ -29,9 +29,9 @@ internal sealed record SideSpec(string Name, string What, Func<SideContext, IRea
         new("floor", "the 12 tool calls in the DAG's shape, straight to the MCP server (Node, @modelcontextprotocol/sdk)", NoHosts,
             c => Command("node", Path.Combine(c.Repo, "bench/orchestration/floor/floor.mjs")), StoreInHost: false),
         new("agentmesh", "all-in-one host (`agentmesh up`, embedded task hub and State on SQLite), driven over gRPC by a client process",
-            c => [("host", Command("dotnet", Path.Combine(c.Repo, "cli/bin/Release/net10.0/agentmesh.dll"), "up", "--port", c.Port.ToString(), "--data", c.Data,
+            c => [("host", WithWorkloadSettings(Command("dotnet", Path.Combine(c.Repo, "cli/bin/Release/net10.0/agentmesh.dll"), "up", "--port", c.Port.ToString(), "--data", c.Data,
                 "--mcp-config", Path.Combine(c.Repo, "bench/orchestration/agentmesh/mcp.json"),
-                "--cassette", Path.Combine(c.Repo, "bench/orchestration/agentmesh/cassette.json"), "--workspace", c.Workload))],
+                "--cassette", Path.Combine(c.Repo, "bench/orchestration/agentmesh/cassette.json"), "--workspace", c.Workload)))],
             c => Command("dotnet", c.BenchDll, "client", "--address", c.Address(0)), StoreInHost: true),
         new("agentmesh-multi", "the five services as processes (services/*/Program.cs), wired by Mesh__* addresses, driven over gRPC by a client process",
             MultiProcess, c => Command("dotnet", c.BenchDll, "client", "--address", c.Address(0)), StoreInHost: true),
@@ -64,10 +64,22 @@ internal sealed record SideSpec(string Name, string What, Func<SideContext, IRea
                 ("Orchestrator__KnownRoles__0", "researcher"), ("Workflow__TaskHubPath", Path.Combine(c.Data, "taskhub.db"))),
             Service("planner", "Planner", 1, ("Planner__Roles__researcher", "Reads sources"), ("Models__Cassette", cassette)),
             Service("agents", "Agents", 2, ("Mesh__ToolHost", c.Address(3)), ("Mesh__State", c.Address(4)), ("Models__Cassette", cassette),
-                ("Models__Variables__WORKSPACE", c.Workload)),
+                ("Models__Variables__WORKSPACE", c.Workload), ("Agents__LoopDetectionRepeats", WorkloadLoopRepeats)),
             Service("toolhost", "ToolHost", 3, ("ToolHost__ConfigPath", Path.Combine(c.Repo, "bench/orchestration/agentmesh/mcp.json")), ("ToolHost__Variables__WORKSPACE", c.Workload)),
             Service("state", "State", 4, ("State__DatabasePath", Path.Combine(c.Data, "state.db"))),
         ];
+    }
+
+    /// <summary>
+    /// The workload reads the same file in three turns in a row, which AgentMesh's loop detection (three identical
+    /// turns by default) stops as a loop; the AgentMesh sides allow four.
+    /// </summary>
+    private const string WorkloadLoopRepeats = "4";
+
+    private static ProcessStartInfo WithWorkloadSettings(ProcessStartInfo start)
+    {
+        start.Environment["Agents__LoopDetectionRepeats"] = WorkloadLoopRepeats;
+        return start;
     }
 
     private static ProcessStartInfo Command(string program, params string[] args)

@@ -15,7 +15,7 @@ public sealed class ToolArgumentValidator
 {
     private const int MaxProblems = 5;
     private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List };
-    private readonly ConcurrentDictionary<string, JsonSchema?> _schemas = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<JsonSchema?>> _schemas = new(StringComparer.Ordinal);
     private readonly BuildOptions _build = new() { SchemaRegistry = new SchemaRegistry() };
 
     /// <summary>Why <paramref name="argumentsJson"/> does not fit <paramref name="inputSchemaJson"/> (up to five problems, with where), or null when it does.</summary>
@@ -39,17 +39,20 @@ public sealed class ToolArgumentValidator
     private JsonSchema? Schema(string server, string tool, string schemaJson)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(schemaJson)))[..16];
-        return _schemas.GetOrAdd($"{server}/{tool}/{hash}", key =>
+        // Lazy: concurrent first calls build (and register) the schema once; the registry refuses a second registration.
+        return _schemas.GetOrAdd($"{server}/{tool}/{hash}", key => new Lazy<JsonSchema?>(() => Build(key, schemaJson))).Value;
+    }
+
+    private JsonSchema? Build(string key, string schemaJson)
+    {
+        try
         {
-            try
-            {
-                return JsonSchema.FromText(schemaJson, _build, new Uri($"https://agentmesh.invalid/tools/{Uri.EscapeDataString(key)}"));
-            }
-            catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
-            {
-                return null;
-            }
-        });
+            return JsonSchema.FromText(schemaJson, _build, new Uri($"https://agentmesh.invalid/tools/{Uri.EscapeDataString(key)}"));
+        }
+        catch (Exception e) when (e is JsonException or JsonSchemaException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static string Where(string pointer) => pointer is "" or "#" ? "arguments" : $"arguments{pointer}";

@@ -27,6 +27,20 @@ public sealed class ToolArgumentValidatorTests
     }
 
     [Fact]
+    public async Task Concurrent_first_calls_for_a_tool_build_its_schema_once_and_all_agree()
+    {
+        using var start = new Barrier(4);
+        var problems = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            start.SignalAndWait();
+            return _validator.Problem("fs", "concurrent", Schema, """{"path":42}""");
+        })));
+
+        Assert.All(problems, p => Assert.Equal(problems[0], p));
+        Assert.NotNull(problems[0]);
+    }
+
+    [Fact]
     public void A_schema_that_cannot_be_read_is_not_enforced()
         => Assert.Null(_validator.Problem("fs", "odd", "{not json", """{"anything":1}"""));
 
