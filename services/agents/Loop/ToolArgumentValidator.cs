@@ -14,7 +14,8 @@ namespace AgentMesh.Services.Agents.Loop;
 public sealed class ToolArgumentValidator
 {
     private const int MaxProblems = 5;
-    private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List };
+    private static readonly EvaluationOptions Check = new() { OutputFormat = OutputFormat.Flag };
+    private static readonly EvaluationOptions Explain = new() { OutputFormat = OutputFormat.List };
     private readonly ConcurrentDictionary<string, Lazy<JsonSchema?>> _schemas = new(StringComparer.Ordinal);
     private readonly BuildOptions _build = new() { SchemaRegistry = new SchemaRegistry() };
 
@@ -24,9 +25,10 @@ public sealed class ToolArgumentValidator
         if (string.IsNullOrWhiteSpace(inputSchemaJson) || Schema(server, tool, inputSchemaJson) is not { } schema)
             return null;
         using var arguments = JsonDocument.Parse(argumentsJson);
-        var results = schema.Evaluate(arguments.RootElement, Evaluation);
-        if (results.IsValid)
+        // A valid call (the usual case) is checked with the cheapest output; a failure is evaluated again for its details.
+        if (schema.Evaluate(arguments.RootElement, Check).IsValid)
             return null;
+        var results = schema.Evaluate(arguments.RootElement, Explain);
         var problems = (results.Details ?? [])
             .Where(d => d.Errors is { Count: > 0 })
             .SelectMany(d => d.Errors!.Select(e => $"{Where(d.InstanceLocation.ToString())}: {e.Value}"))
