@@ -10,4 +10,7 @@ internal static partial class AgentsLog
 
     [LoggerMessage(2001, LogLevel.Information, "Run {RunId} step {StepId} was cancelled")]
     public static partial void StepCancelled(ILogger logger, string runId, string stepId);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Run {RunId} step {StepId}: the model call of turn {Turn} failed ({FailureClass})")]
+    public static partial void ModelCallFailed(ILogger logger, string runId, string stepId, int turn, string failureClass, Exception error);
 }

@@ -20,4 +20,10 @@ public static class FailureClasses
     /// one correction turn: the step is not retried and the run fails.
     /// </summary>
     public const string Model = "model";
+
+    /// <summary>The model service failed in a way that may pass (timeouts, 429, 5xx, after the SDK's own retries): the step is retried.</summary>
+    public const string Transient = "transient";
+
+    /// <summary>The model service refused the request for good (401/403, an unknown model, a request it rejects): the step is not retried and the run fails.</summary>
+    public const string Fatal = "fatal";
 }

@@ -145,7 +145,7 @@ public sealed class AgentLoop(
             var turn = checkpoint.Turns + 1;
             var chatOptions = new ChatOptions { Tools = tools.Functions };
             ModelCallTags.Set(chatOptions, role.Name, step.Id, turn);
-            var response = await CallModelAsync(chat, TranscriptMessages.ToChatMessages(checkpoint.Transcript), chatOptions, step, turn, cancellationToken).ConfigureAwait(false);
+            var response = await CallModelAsync(chat, TranscriptMessages.ToChatMessages(checkpoint.Transcript), chatOptions, request.RunId, step, turn, cancellationToken).ConfigureAwait(false);
             var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
                 .Select(c => TranscriptMessages.ToRecord(c, tools)).ToList();
             checkpoint.Turns = turn;
@@ -186,11 +186,13 @@ public sealed class AgentLoop(
     }
 
     /// <summary>
-    /// One model call. A scripted cassette without the exchange is FAILED_PRECONDITION (the run
-    /// cannot go on as recorded); any other provider failure is UNAVAILABLE, so the step is retried.
+    /// One model call. A scripted cassette without the exchange is FAILED_PRECONDITION (the run cannot go on as
+    /// recorded). Any other provider failure is logged with the run and step, and reported with a message for a
+    /// person and its class (<see cref="ModelFailures"/>): fatal (FAILED_PRECONDITION, not retried) or transient
+    /// (UNAVAILABLE, so the step is retried).
     /// </summary>
-    private static async Task<ChatResponse> CallModelAsync(
-        IChatClient chat, List<ChatMessage> messages, ChatOptions chatOptions, PlanStep step, int turn, CancellationToken cancellationToken)
+    private async Task<ChatResponse> CallModelAsync(
+        IChatClient chat, List<ChatMessage> messages, ChatOptions chatOptions, string runId, PlanStep step, int turn, CancellationToken cancellationToken)
     {
         try
         {
@@ -202,7 +204,11 @@ public sealed class AgentLoop(
         }
         catch (Exception e) when (e is not OperationCanceledException and not RpcException)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"The model call of step \"{step.Id}\" (role {step.AgentRole}, turn {turn}) failed: {e.Message}"));
+            var (failureClass, message) = ModelFailures.Describe(e, step.AgentRole);
+            AgentsLog.ModelCallFailed(logger, runId, step.Id, turn, failureClass, e);
+            throw new RpcException(
+                new Status(failureClass == FailureClasses.Fatal ? StatusCode.FailedPrecondition : StatusCode.Unavailable, message),
+                new Metadata { { FailureClasses.Trailer, failureClass } });
         }
     }
 

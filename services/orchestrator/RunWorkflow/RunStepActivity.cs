@@ -49,7 +49,7 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
             var failureClass = e.Trailers.GetValue(FailureClasses.Trailer) ?? "";
             runEvents.Add(new RunEvent { StepFailed = new StepFailed { StepId = step.Id, Error = e.Status.Detail, FailureClass = failureClass } });
             await runEvents.FlushAsync().ConfigureAwait(false);
-            if (failureClass is FailureClasses.Logic or FailureClasses.Model)
+            if (failureClass is FailureClasses.Logic or FailureClasses.Model or FailureClasses.Fatal)
             {
                 // Running the step again would fail the same way: the outcome ends the run instead of a retry.
                 return new StepOutcome(null, Usage.Zero, []) { Failure = new StepFailure(step.Id, failureClass, e.Status.Detail) };
