@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text;
 using AgentMesh.Contracts.V1;
 using Grpc.Core;
@@ -12,7 +13,7 @@ namespace AgentMesh.Services.Planner;
 /// Asks the model for a plan, validates it, and on an invalid plan sends the validation errors
 /// back to the model once before giving up.
 /// </summary>
-public sealed class PlanAuthor(IChatClientProvider models, IOptions<PlannerOptions> options)
+public sealed class PlanAuthor(IChatClientProvider models, IOptions<PlannerOptions> options, ILogger<PlanAuthor> logger)
 {
     private static readonly string PromptTemplate = ReadPrompt();
 
@@ -48,7 +49,10 @@ public sealed class PlanAuthor(IChatClientProvider models, IOptions<PlannerOptio
             }
             catch (Exception e) when (e is not OperationCanceledException and not RpcException)
             {
-                throw new RpcException(new Status(StatusCode.Unavailable, $"The planner's model call (turn {turn}) failed: {e.Message}"));
+                // The provider's text stays in the log; callers get a message for a person.
+                var (fatal, message) = ModelFailures.Describe(e, settings.ModelRole);
+                PlannerLog.ModelCallFailed(logger, turn, e);
+                throw new RpcException(new Status(fatal ? StatusCode.FailedPrecondition : StatusCode.Unavailable, message));
             }
 
             var turnUsage = new TokenUsage { InputTokens = response.Usage?.InputTokenCount ?? 0, OutputTokens = response.Usage?.OutputTokenCount ?? 0 };

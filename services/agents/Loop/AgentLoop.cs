@@ -204,10 +204,11 @@ public sealed class AgentLoop(
         }
         catch (Exception e) when (e is not OperationCanceledException and not RpcException)
         {
-            var (failureClass, message) = ModelFailures.Describe(e, step.AgentRole);
+            var (fatal, message) = ModelFailures.Describe(e, step.AgentRole);
+            var failureClass = fatal ? FailureClasses.Fatal : FailureClasses.Transient;
             AgentsLog.ModelCallFailed(logger, runId, step.Id, turn, failureClass, e);
             throw new RpcException(
-                new Status(failureClass == FailureClasses.Fatal ? StatusCode.FailedPrecondition : StatusCode.Unavailable, message),
+                new Status(fatal ? StatusCode.FailedPrecondition : StatusCode.Unavailable, message),
                 new Metadata { { FailureClasses.Trailer, failureClass } });
         }
     }

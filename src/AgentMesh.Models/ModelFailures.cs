@@ -1,0 +1,35 @@
+using System.ClientModel;
+
+namespace AgentMesh.Models;
+
+/// <summary>
+/// How a failed model call is reported: whether retrying can help, and a message meant for a person. The
+/// provider's own error text belongs in the log (with the run and step), never in what callers see, since it can
+/// quote keys, prompts or internals. The SDK has already retried 408, 429 and 5xx answers (honouring
+/// Retry-After) when this is reached.
+/// </summary>
+public static class ModelFailures
+{
+    /// <summary>
+    /// Whether <paramref name="error"/> of <paramref name="role"/>'s model call is fatal (401/403, an unknown model, a request
+    /// the service rejects: retrying repeats it) or transient (busy, 5xx, unreachable), and the message to report.
+    /// </summary>
+    public static (bool Fatal, string Message) Describe(Exception error, string role)
+    {
+        var status = error switch
+        {
+            ClientResultException result => result.Status,
+            HttpRequestException { StatusCode: { } code } => (int)code,
+            _ => 0,
+        };
+        return status switch
+        {
+            401 or 403 => (true,
+                $"The AI service refused the credentials of role {role} (HTTP {status}). Check its model settings (Models:*); the step was not retried."),
+            400 or 404 or 413 or 422 => (true,
+                $"The AI service rejected the request of role {role} (HTTP {status}). Check the model name and endpoint (Models:*); the step was not retried."),
+            0 => (false, $"The AI service could not be reached for role {role}; the step will be tried again."),
+            _ => (false, $"The AI service is temporarily busy or failing (HTTP {status}) for role {role}; the step will be tried again."),
+        };
+    }
+}
