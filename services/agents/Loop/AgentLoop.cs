@@ -1,8 +1,8 @@
-using AgentMesh.Clients;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Models;
@@ -40,7 +40,9 @@ public sealed class AgentLoop(
     /// The last event is a <see cref="StepResult"/> or an <see cref="AwaitingApproval"/>.
     /// Throws <see cref="RpcException"/>: INVALID_ARGUMENT for an unknown role, RESOURCE_EXHAUSTED
     /// when the step reaches the iteration limit without a final answer, ABORTED <c>loop_detected</c> (trailer
-    /// <see cref="FailureClasses.Trailer"/> = <c>logic</c>) when the model repeats itself.
+    /// <see cref="FailureClasses.Trailer"/> = <c>logic</c>) when the model repeats itself, FAILED_PRECONDITION
+    /// <c>model_error</c> (class <c>model</c>) for a second mistaken tool call in a row, and for a failed model call
+    /// FAILED_PRECONDITION (class <c>fatal</c>) or UNAVAILABLE (class <c>transient</c>).
     /// </summary>
     public async Task RunAsync(RunStepRequest request, Func<RunStepEvent, Task> emit, CallOptions call)
     {
@@ -79,7 +81,8 @@ public sealed class AgentLoop(
             {
                 // Every call of the turn is read-only and ungated: they run at once, and their results go back
                 // in the model's order (saved with the next checkpoint, as any read-only result).
-                var answers = await Task.WhenAll(toolCalls.Select(c => AnswerToolCallAsync(request, c, tools, decisions, OneAtATime(emit), call))).ConfigureAwait(false);
+                var emitOneAtATime = OneAtATime(emit);
+                var answers = await Task.WhenAll(toolCalls.Select(c => AnswerToolCallAsync(request, c, tools, decisions, emitOneAtATime, call))).ConfigureAwait(false);
                 checkpoint.Transcript.AddRange(answers.Cast<TranscriptEntry>());
                 unsaved = true;
                 toolCalls = [];
