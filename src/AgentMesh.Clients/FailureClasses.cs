@@ -10,8 +10,8 @@ public static class FailureClasses
     public const string Trailer = "agentmesh-failure-class";
 
     /// <summary>
-    /// The step's own logic went wrong in a way running it again would repeat (a loop was detected): the step is
-    /// not retried and the run fails.
+    /// The step's own logic went wrong in a way running it again would repeat (a loop was detected, or the model
+    /// turn limit was reached): the step is not retried and the run fails.
     /// </summary>
     public const string Logic = "logic";
 

@@ -38,7 +38,7 @@ public sealed class AgentLoop(
     /// <paramref name="call"/>'s cancellation applies to the model and every call the step makes; the
     /// incoming call's deadline reaches the ToolHost and State calls through call-context propagation.
     /// The last event is a <see cref="StepResult"/> or an <see cref="AwaitingApproval"/>.
-    /// Throws <see cref="RpcException"/>: INVALID_ARGUMENT for an unknown role, RESOURCE_EXHAUSTED
+    /// Throws <see cref="RpcException"/>: INVALID_ARGUMENT for an unknown role, RESOURCE_EXHAUSTED (class <c>logic</c>)
     /// when the step reaches the iteration limit without a final answer, ABORTED <c>loop_detected</c> (trailer
     /// <see cref="FailureClasses.Trailer"/> = <c>logic</c>) when the model repeats itself, FAILED_PRECONDITION
     /// <c>model_error</c> (class <c>model</c>) for a second mistaken tool call in a row, and for a failed model call
@@ -141,8 +141,9 @@ public sealed class AgentLoop(
 
             if (checkpoint.Turns >= maxIterations)
             {
-                throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                    $"Step \"{step.Id}\" reached the limit of {maxIterations} model turns (setting Agents:MaxIterations) without a final answer."));
+                throw new RpcException(
+                    new Status(StatusCode.ResourceExhausted, $"Step \"{step.Id}\" reached the limit of {maxIterations} model turns (setting Agents:MaxIterations) without a final answer."),
+                    new Metadata { { FailureClasses.Trailer, FailureClasses.Logic } });
             }
 
             var turn = checkpoint.Turns + 1;

@@ -72,15 +72,18 @@ public sealed class PlanningAndSchedulingTests
     }
 
     [Fact]
-    public async Task A_step_that_never_answers_stops_at_the_iteration_limit()
+    public async Task A_step_that_never_answers_stops_at_the_iteration_limit_without_retry()
     {
         var loop = Enumerable.Range(1, 3).Select(turn => Cassettes.ToolCall("researcher", "a", turn, $"c{turn}", "filesystem__list_allowed_directories", new())).ToArray();
         var cassette = Cassettes.Write([Cassettes.Planner(1, ValidPlan), .. loop]);
-        var (status, events, run) = await RunGoalAsync(cassette, settings: new() { ["Agents:MaxIterations"] = "3", ["Agents:LoopDetectionRepeats"] = "4", ["Orchestrator:ActivityMaxAttempts"] = "1" });
+        var (status, events, run) = await RunGoalAsync(cassette, settings: new() { ["Agents:MaxIterations"] = "3", ["Agents:LoopDetectionRepeats"] = "4" });
 
         Assert.Equal(RunStatus.Failed, status);
         Assert.Contains("reached the limit of 3 model turns", run.Error, StringComparison.Ordinal);
         Assert.Equal(3, events.Count(e => e.ToolCallCompleted is { Tool: "list_allowed_directories", IsError: false }));
+        // A logic failure: the step is not run again.
+        Assert.Equal("logic", Assert.Single(events, e => e.StepFailed is not null).StepFailed.FailureClass);
+        Assert.Single(events, e => e.StepStarted is not null);
     }
 
     [Fact]
