@@ -84,6 +84,7 @@ public sealed record RunUpdate(string RunId)
 {
     public RunStatus? Status { get; init; }
     public string? Reason { get; init; }
+    public string? FailureClass { get; init; }
     public string? Output { get; init; }
     public PlanDocument? Plan { get; init; }
     public Usage? Usage { get; init; }

@@ -11,6 +11,7 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// </summary>
 public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter events) : WorkflowActivity<StepInput, StepOutcome>
 {
+
     public override async Task<StepOutcome> RunAsync(WorkflowActivityContext context, StepInput input)
     {
         var token = context.CancellationToken;
@@ -55,7 +56,8 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
                 return new StepOutcome(null, Usage.Zero, []) { Failure = new StepFailure(step.Id, failureClass, e.Status.Detail) };
             }
 
-            throw new InvalidOperationException($"Step \"{step.Id}\" failed: {e.Status.Detail}", e);
+            var message = $"Step \"{step.Id}\" failed: {e.Status.Detail}";
+            throw failureClass == FailureClasses.Transient ? new TransientStepFailureException(message, e) : new InvalidOperationException(message, e);
         }
 
         await runEvents.FlushAsync().ConfigureAwait(false);

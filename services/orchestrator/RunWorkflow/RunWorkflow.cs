@@ -44,12 +44,14 @@ public sealed class RunWorkflow : Workflow<RunInput, string>
         catch (WorkflowTaskFailedException e)
         {
             var reason = e.FailureDetails?.ErrorMessage ?? e.Message;
-            await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Failed, Reason = reason, Usage = usage }).ConfigureAwait(true);
+            // ErrorType is the exception's full type name (the SDK's IsCausedBy cannot resolve a type of this assembly).
+            var failureClass = e.FailureDetails?.ErrorType == typeof(TransientStepFailureException).FullName ? AgentMesh.Clients.FailureClasses.Transient : "";
+            await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Failed, Reason = reason, FailureClass = failureClass, Usage = usage }).ConfigureAwait(true);
             return "";
         }
         catch (StepFailedException e)
         {
-            await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Failed, Reason = e.Message, Usage = usage }).ConfigureAwait(true);
+            await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Failed, Reason = e.Message, FailureClass = e.Failure.FailureClass, Usage = usage }).ConfigureAwait(true);
             return "";
         }
     }

@@ -93,3 +93,6 @@ public sealed class StepFailedException(StepFailure failure) : Exception($"Step 
 {
     public StepFailure Failure => failure;
 }
+
+/// <summary>A step's attempt failed in a way that may pass (failure class <c>transient</c>): the activity policy retries it, and the run names the class once retries run out.</summary>
+public sealed class TransientStepFailureException(string message, Exception inner) : Exception(message, inner);

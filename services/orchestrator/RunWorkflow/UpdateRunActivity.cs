@@ -63,6 +63,11 @@ public sealed class UpdateRunActivity(State.StateClient state) : WorkflowActivit
             run.Error = update.Reason;
         }
 
+        if (update.FailureClass is not null)
+        {
+            run.FailureClass = update.FailureClass;
+        }
+
         var status = update.Status;
         foreach (var approval in update.AddApprovals ?? [])
         {
@@ -94,7 +99,10 @@ public sealed class UpdateRunActivity(State.StateClient state) : WorkflowActivit
             run.Status = newStatus;
             result.Add(new RunEvent
             {
-                StatusChanged = new RunStatusChanged { Status = newStatus, Reason = update.Reason ?? "", Output = update.Output ?? "", Usage = run.Usage },
+                StatusChanged = new RunStatusChanged
+                {
+                    Status = newStatus, Reason = update.Reason ?? "", Output = update.Output ?? "", Usage = run.Usage, FailureClass = update.FailureClass ?? "",
+                },
             });
         }
 

@@ -98,6 +98,8 @@ public sealed class PlanningAndSchedulingTests
         Assert.Contains("called filesystem__list_directory with the same arguments 3 times in a row", run.Error, StringComparison.Ordinal);
         var failed = Assert.Single(events, e => e.StepFailed is not null).StepFailed;
         Assert.Equal("logic", failed.FailureClass);
+        Assert.Equal("logic", run.FailureClass);
+        Assert.Equal("logic", events.Last(e => e.StatusChanged is not null).StatusChanged.FailureClass);
         Assert.Single(events, e => e.StepStarted is { StepId: "a" });
         Assert.Equal(3, events.Count(e => e.ModelTurn is { AgentRole: "researcher" }));
         Assert.Equal(2, events.Count(e => e.ToolCallCompleted is { Tool: "list_directory" }));
