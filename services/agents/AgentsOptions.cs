@@ -27,4 +27,11 @@ public sealed class AgentsOptions
     /// tool outside the list is answered as a call to a tool that does not exist. Default: no lists.
     /// </summary>
     public Dictionary<string, List<string>> ToolAllowlists { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Tools that may run at the same time as the other calls of their model turn although they are not read-only,
+    /// as <c>server/tool</c> patterns (e.g. <c>Agents:ConcurrentTools:0=search/*</c>). A turn's calls run at once when
+    /// every one is read-only or listed here, and none needs an approval. Default: none.
+    /// </summary>
+    public List<string> ConcurrentTools { get; set; } = [];
 }

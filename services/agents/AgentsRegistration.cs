@@ -33,10 +33,14 @@ public static class AgentsRegistration
             .Validate(o => o.MaxToolResultChars is >= 100 and <= 1_000_000, "Agents:MaxToolResultChars must be between 100 and 1000000.")
             .Validate(o => o.LoopDetectionRepeats is >= 2 and <= 100, "Agents:LoopDetectionRepeats must be between 2 and 100.")
             .Validate(
-                o => o.ToolAllowlists.Values.SelectMany(p => p).All(p => ToolAllowlist.Problem(p) is null),
+                o => o.ToolAllowlists.Values.SelectMany(p => p).All(p => ToolPatterns.Problem(p) is null),
                 "Agents:ToolAllowlists:<role> entries must be server/tool patterns, e.g. filesystem/read_* or refunds/*.")
+            .Validate(
+                o => o.ConcurrentTools.All(p => ToolPatterns.Problem(p) is null),
+                "Agents:ConcurrentTools entries must be server/tool patterns, e.g. search/* or crm/get_*.")
             .ValidateOnStart();
         services.TryAddSingleton<ToolArgumentValidator>();
+        services.TryAddSingleton(sp => new ConcurrentTools(new ToolPatterns(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.ConcurrentTools, "Agents:ConcurrentTools")));
         services.TryAddSingleton(sp => new ToolAllowlist(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.ToolAllowlists));
         services.TryAddSingleton(sp => AgentRoleCatalog.Load(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.PromptsDirectory));
         services.AddMeshServer();

@@ -31,6 +31,7 @@ public sealed class AgentLoop(
     IOptions<AgentsOptions> options,
     ToolAllowlist allowlist,
     ToolArgumentValidator validator,
+    ConcurrentTools concurrent,
     ILogger<AgentLoop> logger)
 {
     /// <summary>
@@ -77,14 +78,27 @@ public sealed class AgentLoop(
             var awaiting = new AwaitingApproval();
             var unsaved = false;
             var toolCalls = UnansweredToolCalls(checkpoint);
-            if (toolCalls.Count > 1 && toolCalls.All(c => tools.Find(c.Name) is { RequiresApproval: false, Annotations.ReadOnlyHint: true }))
+            if (toolCalls.Count > 1 && toolCalls.All(c => tools.Find(c.Name) is { RequiresApproval: false } t && (t.Annotations?.ReadOnlyHint == true || concurrent.Patterns.Matches(t.Server, t.Name))))
             {
-                // Every call of the turn is read-only and ungated: they run at once, and their results go back
-                // in the model's order (saved with the next checkpoint, as any read-only result).
+                // Every call of the turn is read-only or allowed to run alongside others, and ungated: they run at
+                // once, and their results go back in the model's order. Calls that are not read-only keep their
+                // guarantee: the turn is durable before they run, and their results before the step goes on.
+                var allReadOnly = toolCalls.All(c => tools.Find(c.Name)!.Annotations?.ReadOnlyHint == true);
+                if (!allReadOnly)
+                {
+                    await saver.SavedAsync().ConfigureAwait(false);
+                }
+
                 var emitOneAtATime = OneAtATime(emit);
                 var answers = await Task.WhenAll(toolCalls.Select(c => AnswerToolCallAsync(request, c, tools, decisions, emitOneAtATime, call))).ConfigureAwait(false);
                 checkpoint.Transcript.AddRange(answers.Cast<TranscriptEntry>());
-                unsaved = true;
+                unsaved = allReadOnly;
+                if (!allReadOnly)
+                {
+                    saver.Save(checkpoint);
+                    await saver.SavedAsync().ConfigureAwait(false);
+                }
+
                 toolCalls = [];
             }
 

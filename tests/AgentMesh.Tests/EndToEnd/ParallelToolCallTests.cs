@@ -23,6 +23,18 @@ public sealed class ParallelToolCallTests
     }
 
     [Fact]
+    public async Task A_tool_listed_in_Agents_ConcurrentTools_runs_alongside_read_only_calls()
+    {
+        var (events, transcript) = await ProbeRun.RunTurnAsync(
+            new() { ["Agents:ConcurrentTools:0"] = "probe/fail" },
+            ("c1", "probe__sleep", new JsonObject { ["ms"] = 800 }),
+            ("c2", "probe__fail", new JsonObject()));
+
+        Assert.Equal(["start c1", "start c2", "done c2", "done c1"], ProbeRun.ToolOrder(events));
+        Assert.Equal(["c1", "c2"], transcript.Select(t => t.Id));
+    }
+
+    [Fact]
     public async Task A_turn_with_a_call_that_is_not_read_only_runs_its_calls_in_order()
     {
         var (events, transcript) = await ProbeRun.RunTurnAsync(

@@ -40,6 +40,6 @@ public sealed class ToolAllowlistTests
         var error = Assert.Throws<ArgumentException>(() => new ToolAllowlist(new Dictionary<string, List<string>> { ["researcher"] = [pattern] }));
 
         Assert.Contains("Agents:ToolAllowlists:researcher", error.Message, StringComparison.Ordinal);
-        Assert.NotNull(ToolAllowlist.Problem(pattern));
+        Assert.NotNull(ToolPatterns.Problem(pattern));
     }
 }
