@@ -316,7 +316,7 @@ public sealed class AgentLoop(
             ToolCallCompleted = new ToolCallCompleted
             {
                 StepId = request.Step.Id, ToolCallId = toolCall.Id, Server = toolCall.Server, Tool = toolCall.Tool,
-                IsError = isError, Result = text.Length > 2000 ? text[..2000] + "…" : text, DurationMs = durationMs,
+                IsError = isError, Result = text.Length > 2000 ? text[..2000] + "…" : text, DurationMs = durationMs, ResultChars = text.Length,
             },
         });
 

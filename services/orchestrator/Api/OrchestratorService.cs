@@ -167,6 +167,20 @@ public sealed partial class OrchestratorService(
         }
     }
 
+    /// <summary>The run's tool calls as an audit trail (<see cref="ToolCallAuditTrail"/>), read from its durable events.</summary>
+    public override async Task<ListToolCallsResponse> ListToolCalls(ListToolCallsRequest request, ServerCallContext context)
+    {
+        await GetRunRecordAsync(request.RunId, context).ConfigureAwait(false);
+        using var call = state.ReadRunEvents(new ReadRunEventsRequest { RunId = request.RunId, Follow = false }, cancellationToken: context.CancellationToken);
+        var events = new List<RunEvent>();
+        await foreach (var runEvent in call.ResponseStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        {
+            events.Add(runEvent);
+        }
+
+        return new ListToolCallsResponse { ToolCalls = { ToolCallAuditTrail.Build(events) } };
+    }
+
     private async Task<RunRecord> GetRunRecordAsync(string runId, ServerCallContext context)
     {
         if (string.IsNullOrEmpty(runId))

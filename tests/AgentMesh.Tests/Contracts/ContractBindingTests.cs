@@ -40,14 +40,15 @@ public sealed class ContractBindingTests
     {
         Assert.Equal(
             [
-                ("agentmesh.v1.Orchestrator", "GetRun"), ("agentmesh.v1.Orchestrator", "ListRuns"), ("agentmesh.v1.Orchestrator", "WatchRun"),
+                ("agentmesh.v1.Orchestrator", "GetRun"), ("agentmesh.v1.Orchestrator", "ListRuns"), ("agentmesh.v1.Orchestrator", "ListToolCalls"),
+                ("agentmesh.v1.Orchestrator", "WatchRun"),
                 ("agentmesh.v1.State", "GetCheckpoint"), ("agentmesh.v1.State", "GetRun"), ("agentmesh.v1.State", "ListRuns"), ("agentmesh.v1.State", "ReadRunEvents"),
                 ("agentmesh.v1.ToolHost", "ListTools"),
             ],
             MeshServiceConfig.RetryableMethods.Order());
         var config = MeshServiceConfig.Create(4);
         var retry = Assert.Single(config.MethodConfigs);
-        Assert.Equal(8, retry.Names.Count);
+        Assert.Equal(9, retry.Names.Count);
         Assert.Equal([Grpc.Core.StatusCode.Unavailable], retry.RetryPolicy!.RetryableStatusCodes);
     }
 }
