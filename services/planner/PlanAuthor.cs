@@ -1,3 +1,4 @@
+using AgentMesh.Clients;
 using Microsoft.Extensions.Logging;
 using System.Text;
 using AgentMesh.Contracts.V1;
@@ -52,7 +53,9 @@ public sealed class PlanAuthor(IChatClientProvider models, IOptions<PlannerOptio
                 // The provider's text stays in the log; callers get a message for a person.
                 var (fatal, message) = ModelFailures.Describe(e, settings.ModelRole);
                 PlannerLog.ModelCallFailed(logger, turn, e);
-                throw new RpcException(new Status(fatal ? StatusCode.FailedPrecondition : StatusCode.Unavailable, message));
+                throw new RpcException(
+                    new Status(fatal ? StatusCode.FailedPrecondition : StatusCode.Unavailable, message),
+                    new Metadata { { FailureClasses.Trailer, fatal ? FailureClasses.Fatal : FailureClasses.Transient } });
             }
 
             var turnUsage = new TokenUsage { InputTokens = response.Usage?.InputTokenCount ?? 0, OutputTokens = response.Usage?.OutputTokenCount ?? 0 };

@@ -1,3 +1,4 @@
+using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Planning;
@@ -28,7 +29,9 @@ public sealed class PlannerService(PlanAuthor author) : PlannerContract.PlannerB
         }
         catch (PlanValidationException e)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The model's plan was still invalid after one correction: {string.Join("; ", e.Errors)}"));
+            throw new RpcException(
+                new Status(StatusCode.FailedPrecondition, $"The model's plan was still invalid after one correction: {string.Join("; ", e.Errors)}"),
+                new Metadata { { FailureClasses.Trailer, FailureClasses.Model } });
         }
     }
 }

@@ -1,3 +1,4 @@
+using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Planning;
@@ -5,13 +6,30 @@ using Dapr.Workflow;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 
-/// <summary>Asks the Planner for a plan (streaming its progress into the run's events) and records the plan.</summary>
+/// <summary>
+/// Asks the Planner for a plan (streaming its progress into the run's events) and records the plan. A planning
+/// failure of class <c>model</c> (a plan still invalid after its correction) or <c>fatal</c> (the model service
+/// refused the request) is returned as the outcome's failure, so it is not retried.
+/// </summary>
 public sealed class CreatePlanActivity(Planner.PlannerClient planner, RunEventWriter events) : WorkflowActivity<RunInput, PlanOutcome>
 {
     public override async Task<PlanOutcome> RunAsync(WorkflowActivityContext context, RunInput input)
     {
         var token = context.CancellationToken;
         using var call = planner.CreatePlan(new CreatePlanRequest { RunId = input.RunId, Goal = input.Goal }, cancellationToken: token);
+        try
+        {
+            return await ReadAsync(call, input, token).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.Trailers.GetValue(FailureClasses.Trailer) is FailureClasses.Model or FailureClasses.Fatal)
+        {
+            // Planning again would fail the same way: the outcome ends the run instead of a retry.
+            return new PlanOutcome(null, Usage.Zero) { Failure = new StepFailure("", e.Trailers.GetValue(FailureClasses.Trailer)!, e.Status.Detail) };
+        }
+    }
+
+    private async Task<PlanOutcome> ReadAsync(AsyncServerStreamingCall<CreatePlanResponse> call, RunInput input, CancellationToken token)
+    {
         await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
         {
             switch (message.KindCase)

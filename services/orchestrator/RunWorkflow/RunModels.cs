@@ -31,7 +31,11 @@ public sealed record Usage(long InputTokens, long OutputTokens)
 }
 
 /// <summary>The planner's answer.</summary>
-public sealed record PlanOutcome(PlanDocument Plan, Usage Usage);
+public sealed record PlanOutcome(PlanDocument? Plan, Usage Usage)
+{
+    /// <summary>Set when planning failed in a way retrying cannot fix (class <c>model</c> or <c>fatal</c>): the run fails.</summary>
+    public StepFailure? Failure { get; init; }
+}
 
 /// <summary>A dependency's output handed to a step.</summary>
 public sealed record DependencyOutput(string StepId, string Role, string Output);

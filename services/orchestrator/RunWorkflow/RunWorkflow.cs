@@ -28,7 +28,13 @@ public sealed class RunWorkflow : Workflow<RunInput, string>
             {
                 await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Planning }).ConfigureAwait(true);
                 var planned = await context.CallActivityAsync<PlanOutcome>(nameof(CreatePlanActivity), input, activityOptions).ConfigureAwait(true);
-                plan = planned.Plan;
+                if (planned.Failure is { } failure)
+                {
+                    await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Failed, Reason = failure.Message, FailureClass = failure.FailureClass, Usage = usage }).ConfigureAwait(true);
+                    return "";
+                }
+
+                plan = planned.Plan!;
                 usage = usage.Add(planned.Usage);
             }
 

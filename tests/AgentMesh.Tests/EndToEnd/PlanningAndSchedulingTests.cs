@@ -35,11 +35,14 @@ public sealed class PlanningAndSchedulingTests
         var cassette = Cassettes.Write(
             Cassettes.Planner(1, "not json at all"),
             Cassettes.Planner(2, """{"steps":[{"id":"a","role":"researcher","instruction":"x","dependsOn":["zzz"]}]}"""));
-        var (status, _, run) = await RunGoalAsync(cassette);
+        var (status, events, run) = await RunGoalAsync(cassette);
 
         Assert.Equal(RunStatus.Failed, status);
         Assert.Contains("still invalid after one correction", run.Error, StringComparison.Ordinal);
         Assert.Contains("depends on unknown step \"zzz\"", run.Error, StringComparison.Ordinal);
+        // A model failure: planning is not run again.
+        Assert.Equal("model", run.FailureClass);
+        Assert.Equal(2, events.Count(e => e.ModelTurn is { AgentRole: "planner" }));
     }
 
     [Fact]
