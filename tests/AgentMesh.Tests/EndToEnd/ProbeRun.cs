@@ -14,6 +14,9 @@ internal static class ProbeRun
 {
     private const string Plan = """{"steps":[{"id":"a","role":"researcher","instruction":"look"}]}""";
 
+    /// <summary>The probe server's per-call timeout in these runs.</summary>
+    public const int ToolTimeoutSeconds = 2;
+
     /// <summary>The order of the run's tool call events, as <c>start c1</c> / <c>done c1</c>.</summary>
     public static List<string> ToolOrder(IEnumerable<RunEvent> events) => events
         .Select(e => e.ToolCallStarted is { } s ? $"start {s.ToolCallId}" : e.ToolCallCompleted is { } c ? $"done {c.ToolCallId}" : null)
@@ -31,6 +34,8 @@ internal static class ProbeRun
         File.WriteAllText(config, new JsonObject
         {
             ["mcpServers"] = new JsonObject { ["probe"] = new JsonObject { ["command"] = "node", ["args"] = new JsonArray(McpTestServers.ProbeScript) } },
+            // Short enough for a test to see a server that does not answer.
+            ["agentmesh"] = new JsonObject { ["toolTimeoutSeconds"] = ToolTimeoutSeconds },
         }.ToJsonString());
         var options = scenario.HostOptions();
         options.McpConfigPath = config;
