@@ -7,11 +7,12 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 
 /// <summary>
 /// Runs one step on the Agents service (a gRPC stream), copying its progress into the run's
-/// events. Ends with the step's output, or with the approvals it waits for.
+/// events. Ends with the step's output, the approvals it waits for, or a failure retrying cannot fix
+/// (class logic, model or fatal: <see cref="StepOutcome.Failure"/>); any other failure throws, so the
+/// activity policy retries the step (<see cref="TransientStepFailureException"/> for class transient).
 /// </summary>
 public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter events) : WorkflowActivity<StepInput, StepOutcome>
 {
-
     public override async Task<StepOutcome> RunAsync(WorkflowActivityContext context, StepInput input)
     {
         var token = context.CancellationToken;
