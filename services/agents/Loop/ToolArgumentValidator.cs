@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Json.Schema;
 
@@ -16,7 +14,8 @@ public sealed class ToolArgumentValidator
     private const int MaxProblems = 5;
     private static readonly EvaluationOptions Check = new() { OutputFormat = OutputFormat.Flag };
     private static readonly EvaluationOptions Explain = new() { OutputFormat = OutputFormat.List };
-    private readonly ConcurrentDictionary<string, Lazy<JsonSchema?>> _schemas = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Server, string Tool, string SchemaJson), Lazy<JsonSchema?>> _schemas = new();
+    private int _built;
     private readonly BuildOptions _build = new() { SchemaRegistry = new SchemaRegistry() };
 
     /// <summary>Why <paramref name="argumentsJson"/> does not fit <paramref name="inputSchemaJson"/> (up to five problems, with where), or null when it does.</summary>
@@ -39,17 +38,15 @@ public sealed class ToolArgumentValidator
     }
 
     private JsonSchema? Schema(string server, string tool, string schemaJson)
-    {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(schemaJson)))[..16];
         // Lazy: concurrent first calls build (and register) the schema once; the registry refuses a second registration.
-        return _schemas.GetOrAdd($"{server}/{tool}/{hash}", key => new Lazy<JsonSchema?>(() => Build(key, schemaJson))).Value;
-    }
+        => _schemas.GetOrAdd((server, tool, schemaJson), _ => new Lazy<JsonSchema?>(() => Build(schemaJson))).Value;
 
-    private JsonSchema? Build(string key, string schemaJson)
+    private JsonSchema? Build(string schemaJson)
     {
         try
         {
-            return JsonSchema.FromText(schemaJson, _build, new Uri($"https://agentmesh.invalid/tools/{Uri.EscapeDataString(key)}"));
+            // Each build gets its own address in this validator's registry: a tool whose schema changed is a new entry.
+            return JsonSchema.FromText(schemaJson, _build, new Uri($"https://agentmesh.invalid/tools/{Interlocked.Increment(ref _built)}"));
         }
         catch (Exception e) when (e is JsonException or JsonSchemaException or ArgumentException or InvalidOperationException)
         {

@@ -30,8 +30,7 @@ public sealed class RunWorkflow : Workflow<RunInput, string>
                 var planned = await context.CallActivityAsync<PlanOutcome>(nameof(CreatePlanActivity), input, activityOptions).ConfigureAwait(true);
                 if (planned.Failure is { } failure)
                 {
-                    await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Failed, Reason = failure.Message, FailureClass = failure.FailureClass, Usage = usage }).ConfigureAwait(true);
-                    return "";
+                    return await FailAsync(context, input, failure.Message, failure.FailureClass, usage).ConfigureAwait(true);
                 }
 
                 plan = planned.Plan!;
@@ -52,14 +51,19 @@ public sealed class RunWorkflow : Workflow<RunInput, string>
             var reason = e.FailureDetails?.ErrorMessage ?? e.Message;
             // ErrorType is the exception's full type name (the SDK's IsCausedBy cannot resolve a type of this assembly).
             var failureClass = e.FailureDetails?.ErrorType == typeof(TransientStepFailureException).FullName ? AgentMesh.Clients.FailureClasses.Transient : "";
-            await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Failed, Reason = reason, FailureClass = failureClass, Usage = usage }).ConfigureAwait(true);
-            return "";
+            return await FailAsync(context, input, reason, failureClass, usage).ConfigureAwait(true);
         }
         catch (StepFailedException e)
         {
-            await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Failed, Reason = e.Message, FailureClass = e.Failure.FailureClass, Usage = usage }).ConfigureAwait(true);
-            return "";
+            return await FailAsync(context, input, e.Message, e.Failure.FailureClass, usage).ConfigureAwait(true);
         }
+    }
+
+    /// <summary>Records the run as FAILED with <paramref name="reason"/> and its class; the workflow's output is empty.</summary>
+    private static async Task<string> FailAsync(WorkflowContext context, RunInput input, string reason, string failureClass, Usage usage)
+    {
+        await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Failed, Reason = reason, FailureClass = failureClass, Usage = usage }).ConfigureAwait(true);
+        return "";
     }
 
     private static Task Update(WorkflowContext context, RunUpdate update)

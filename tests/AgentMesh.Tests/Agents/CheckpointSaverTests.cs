@@ -1,11 +1,9 @@
 using AgentMesh.Contracts.V1;
 using AgentMesh.Services.Agents.Loop;
-using AgentMesh.Services.State;
 using AgentMesh.Tests.Hosting;
 using AgentMesh.Tests.ToolHost;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Microsoft.Extensions.DependencyInjection;
 using StateContract = AgentMesh.Contracts.V1.State;
 
 namespace AgentMesh.Tests.Agents;
@@ -24,15 +22,7 @@ public sealed class CheckpointSaverTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await TestGrpcHost.StartAsync(
-            services =>
-            {
-                services.AddSingleton(_gate);
-                services.AddGrpc(o => o.Interceptors.Add<SaveGate>());
-                services.AddSqliteStateStore(Path.Combine(_dir.Path, "state.db"));
-                services.AddStateService();
-            },
-            endpoints => endpoints.MapStateService());
+        _host = await TestGrpcHost.StartStateAsync(Path.Combine(_dir.Path, "state.db"), _gate);
         _state = new StateContract.StateClient(_host.Channel);
     }
 

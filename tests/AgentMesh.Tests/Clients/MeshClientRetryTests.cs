@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
-using AgentMesh.Services.State;
 using AgentMesh.Tests.Hosting;
 using AgentMesh.Tests.ToolHost;
 using Grpc.Core;
@@ -26,15 +25,7 @@ public sealed class MeshClientRetryTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await TestGrpcHost.StartAsync(
-            services =>
-            {
-                services.AddSingleton(_failOnce);
-                services.AddGrpc(o => o.Interceptors.Add<FailOnce>());
-                services.AddSqliteStateStore(Path.Combine(_dir.Path, "state.db"));
-                services.AddStateService();
-            },
-            endpoints => endpoints.MapStateService());
+        _host = await TestGrpcHost.StartStateAsync(Path.Combine(_dir.Path, "state.db"), _failOnce);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Mesh:State"] = _host.Address }).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
         services.AddMeshClient<StateContract.StateClient>(MeshService.State);

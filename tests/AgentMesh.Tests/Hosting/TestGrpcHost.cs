@@ -1,5 +1,7 @@
 using System.Net;
 using AgentMesh.Hosting;
+using AgentMesh.Services.State;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -47,6 +49,24 @@ internal sealed class TestGrpcHost : IAsyncDisposable
         await app.StartAsync();
         return new TestGrpcHost(app, $"http://127.0.0.1:{port}");
     }
+
+    /// <summary>
+    /// The State service over a SQLite file at <paramref name="databasePath"/>, with <paramref name="interceptor"/>
+    /// (registered as itself) as a server interceptor when given.
+    /// </summary>
+    public static Task<TestGrpcHost> StartStateAsync(string databasePath, Interceptor? interceptor = null) => StartAsync(
+        services =>
+        {
+            if (interceptor is not null)
+            {
+                services.AddSingleton(interceptor.GetType(), interceptor);
+                services.AddGrpc(o => o.Interceptors.Add(interceptor.GetType()));
+            }
+
+            services.AddSqliteStateStore(databasePath);
+            services.AddStateService();
+        },
+        endpoints => endpoints.MapStateService());
 
     public async ValueTask DisposeAsync()
     {

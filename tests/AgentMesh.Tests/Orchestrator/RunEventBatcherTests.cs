@@ -1,6 +1,5 @@
 using AgentMesh.Contracts.V1;
 using AgentMesh.Services.Orchestrator.RunWorkflow;
-using AgentMesh.Services.State;
 using AgentMesh.State;
 using Microsoft.Extensions.DependencyInjection;
 using AgentMesh.Tests.Hosting;
@@ -18,13 +17,7 @@ public sealed class RunEventBatcherTests : IAsyncLifetime
 
     private StateContract.StateClient State => new(_host.Channel);
 
-    public async Task InitializeAsync() => _host = await TestGrpcHost.StartAsync(
-        services =>
-        {
-            services.AddSqliteStateStore(Path.Combine(_dir.Path, "state.db"));
-            services.AddStateService();
-        },
-        endpoints => endpoints.MapStateService());
+    public async Task InitializeAsync() => _host = await TestGrpcHost.StartStateAsync(Path.Combine(_dir.Path, "state.db"));
 
     public async Task DisposeAsync()
     {
