@@ -25,7 +25,11 @@ public sealed class RunEventPrinter(bool json, IAnsiConsole console)
                 if (status.Status == RunStatus.Completed)
                 {
                     console.Write(new Panel(Markup.Escape(status.Output)).Header("output"));
-                    console.MarkupLine($"[grey]tokens: {status.Usage?.InputTokens ?? 0} in, {status.Usage?.OutputTokens ?? 0} out[/]");
+                }
+
+                if (status.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled && status.Usage is { } used)
+                {
+                    console.MarkupLine($"[grey]used: {used.InputTokens} input and {used.OutputTokens} output tokens, {used.ToolCalls} tool call(s), ${used.CostUsd:0.######}[/]");
                 }
 
                 break;
@@ -67,6 +71,10 @@ public sealed class RunEventPrinter(bool json, IAnsiConsole console)
                 break;
             case RunEvent.EventOneofCase.StepCompleted:
                 console.MarkupLine($"[green]✔ {Markup.Escape(e.StepCompleted.StepId)}[/] [grey]{e.StepCompleted.Usage?.InputTokens ?? 0}/{e.StepCompleted.Usage?.OutputTokens ?? 0} tokens[/]");
+                break;
+            case RunEvent.EventOneofCase.BudgetExceeded:
+                var budget = e.BudgetExceeded;
+                console.MarkupLine($"[red]✘ budget {Markup.Escape(budget.Budget)} used up: {budget.Used:0.######} of {budget.Limit:0.######}[/]");
                 break;
             case RunEvent.EventOneofCase.StepFailed:
                 console.MarkupLine($"[red]✘ {Markup.Escape(e.StepFailed.StepId)}: {Markup.Escape(e.StepFailed.Error)}[/]");

@@ -12,6 +12,9 @@ public sealed class OrchestratorOptions
     /// <summary>Attempts per activity (planning, a step) before the run fails. Default 3.</summary>
     public int ActivityMaxAttempts { get; set; } = 3;
 
+    /// <summary>Each run's limits unless StartRun lowers them (<c>Orchestrator:Budget:*</c>; see <see cref="Budgets.RunBudget"/> for the defaults).</summary>
+    public Budgets.RunBudget Budget { get; set; } = new();
+
     /// <summary>Delay before the first retry of a failed activity; doubles each time. Default 2 seconds.</summary>
     public TimeSpan ActivityFirstRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -31,6 +31,7 @@ public static class OrchestratorRegistration
         services.AddOptions<OrchestratorOptions>().Configure(configure)
             .Validate(o => o.KnownRoles.Count > 0, "Orchestrator:KnownRoles must name at least one agent role.")
             .Validate(o => o.ActivityMaxAttempts >= 1, "Orchestrator:ActivityMaxAttempts must be at least 1.")
+            .Validate(o => !o.Budget.Problems().Any(), "Orchestrator:Budget limits must each be 0 (no limit) or more.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(engine);

@@ -14,7 +14,7 @@ namespace AgentMesh.Services.Planner;
 /// Asks the model for a plan, validates it, and on an invalid plan sends the validation errors
 /// back to the model once before giving up.
 /// </summary>
-public sealed class PlanAuthor(IChatClientProvider models, IOptions<PlannerOptions> options, ILogger<PlanAuthor> logger)
+public sealed class PlanAuthor(IChatClientProvider models, ModelPriceTable prices, IOptions<PlannerOptions> options, ILogger<PlanAuthor> logger)
 {
     private static readonly string PromptTemplate = ReadPrompt();
 
@@ -34,7 +34,7 @@ public sealed class PlanAuthor(IChatClientProvider models, IOptions<PlannerOptio
             new(ChatRole.System, SystemPrompt(settings.Roles)),
             new(ChatRole.User, $"Goal: {goal}"),
         };
-        var usage = new TokenUsage();
+        var usage = new Usage();
         for (var turn = 1; ; turn++)
         {
             var chatOptions = new ChatOptions { ResponseFormat = ChatResponseFormat.Json };
@@ -58,9 +58,12 @@ public sealed class PlanAuthor(IChatClientProvider models, IOptions<PlannerOptio
                     new Metadata { { FailureClasses.Trailer, fatal ? FailureClasses.Fatal : FailureClasses.Transient } });
             }
 
-            var turnUsage = new TokenUsage { InputTokens = response.Usage?.InputTokenCount ?? 0, OutputTokens = response.Usage?.OutputTokenCount ?? 0 };
+            var measured = prices.Measure(response);
+            var turnUsage = new Usage { InputTokens = measured.InputTokens, OutputTokens = measured.OutputTokens, CachedInputTokens = measured.CachedInputTokens, CostUsd = measured.CostUsd };
             usage.InputTokens += turnUsage.InputTokens;
             usage.OutputTokens += turnUsage.OutputTokens;
+            usage.CachedInputTokens += turnUsage.CachedInputTokens;
+            usage.CostUsd += turnUsage.CostUsd;
             await onTurn(new ModelTurn { AgentRole = settings.ModelRole, Turn = turn, Text = response.Text, Usage = turnUsage, Model = response.ModelId ?? "" }).ConfigureAwait(false);
 
             IReadOnlyList<string> errors;

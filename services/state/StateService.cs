@@ -58,7 +58,7 @@ public sealed class StateService(IStateStore store, RunEventLog events) : StateC
             foreach (var item in await store.GetBulkAsync(page.Keys, context.CancellationToken).ConfigureAwait(false))
             {
                 var run = Run.Parser.ParseFrom(item.Value.Span);
-                if (statuses.Count == 0 || statuses.Contains(run.Status))
+                if ((statuses.Count == 0 || statuses.Contains(run.Status)) && HasLabels(run, request.Labels))
                 {
                     runs.Add(new RunRecord { Run = run, Etag = item.ETag });
                 }
@@ -78,6 +78,10 @@ public sealed class StateService(IStateStore store, RunEventLog events) : StateC
 
         return response;
     }
+
+    /// <summary>Whether <paramref name="run"/> carries every label of <paramref name="wanted"/> with the same value.</summary>
+    private static bool HasLabels(Run run, IDictionary<string, string> wanted)
+        => wanted.All(l => run.Labels.TryGetValue(l.Key, out var value) && value == l.Value);
 
     public override async Task<AppendRunEventsResponse> AppendRunEvents(AppendRunEventsRequest request, ServerCallContext context)
     {

@@ -209,7 +209,8 @@ internal sealed class InProcessCallInvoker(
         }
         if (error is OperationCanceledException && (call.Options.CancellationToken.IsCancellationRequested || call.DeadlinePassed || call.CancelledByCaller))
         {
-            return call.DeadlinePassed && !call.Options.CancellationToken.IsCancellationRequested && !call.CancelledByCaller
+            // A propagated cancellation token fires when the caller's deadline passes, which is this call's deadline too.
+            return call.DeadlinePassed
                 ? new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")
                 : new Status(StatusCode.Cancelled, "Call canceled by the client.");
         }

@@ -32,6 +32,7 @@ public sealed class AgentLoop(
     ToolAllowlist allowlist,
     ToolArgumentValidator validator,
     ConcurrentTools concurrent,
+    ModelPriceTable prices,
     ILogger<AgentLoop> logger)
 {
     /// <summary>
@@ -40,20 +41,36 @@ public sealed class AgentLoop(
     /// incoming call's deadline reaches the ToolHost and State calls through call-context propagation.
     /// The last event is a <see cref="StepResult"/> or an <see cref="AwaitingApproval"/>.
     /// Throws <see cref="RpcException"/>: INVALID_ARGUMENT for an unknown role, RESOURCE_EXHAUSTED (class <c>logic</c>)
-    /// when the step reaches the iteration limit without a final answer, ABORTED <c>loop_detected</c> (trailer
+    /// when the step reaches the iteration limit without a final answer or the run's budget runs out (<see cref="StepBudget"/>), ABORTED <c>loop_detected</c> (trailer
     /// <see cref="FailureClasses.Trailer"/> = <c>logic</c>) when the model repeats itself, FAILED_PRECONDITION
     /// <c>model_error</c> (class <c>model</c>) for a second mistaken tool call in a row, and for a failed model call
-    /// FAILED_PRECONDITION (class <c>fatal</c>) or UNAVAILABLE (class <c>transient</c>).
+    /// FAILED_PRECONDITION (class <c>fatal</c>) or UNAVAILABLE (class <c>transient</c>). Once the checkpoint is loaded,
+    /// every failure carries what the step used in trailer <see cref="StepFailureTrailers.Usage"/>.
     /// </summary>
     public async Task RunAsync(RunStepRequest request, Func<RunStepEvent, Task> emit, CallOptions call)
     {
-        var cancellationToken = call.CancellationToken;
         var step = request.Step ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "RunStepRequest.step is required."));
         var role = roles.Find(step.AgentRole)
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unknown agent role \"{step.AgentRole}\"; known roles: {string.Join(", ", roles.Names.Order())}."));
         var checkpointKey = $"{request.RunId}/{step.Id}";
         var (checkpoint, etag) = await LoadCheckpointAsync(checkpointKey, call).ConfigureAwait(false);
-        var saver = new CheckpointSaver(state, checkpointKey, etag, call);
+        var budget = new StepBudget(request.Budget ?? new Budget(), request.RunUsage ?? new Usage(), options.Value.MaxIterations, step.Id, checkpoint.ToolCalls);
+        try
+        {
+            await RunLoopAsync(request, role, checkpoint, new CheckpointSaver(state, checkpointKey, etag, call), budget, emit, call).ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            checkpoint.ToolCalls = budget.ToolCalls;
+            throw StepFailureTrailers.WithUsage(e, checkpoint.ToUsage());
+        }
+    }
+
+    private async Task RunLoopAsync(
+        RunStepRequest request, AgentRole role, StepCheckpoint checkpoint, CheckpointSaver saver, StepBudget budget, Func<RunStepEvent, Task> emit, CallOptions call)
+    {
+        var cancellationToken = call.CancellationToken;
+        var step = request.Step;
         if (checkpoint.FinalOutput is not null)
         {
             await emit(Result(checkpoint)).ConfigureAwait(false);
@@ -70,7 +87,6 @@ public sealed class AgentLoop(
         var tools = new ToolCatalogView(listed.Where(t => allowlist.Allows(role.Name, t.Server, t.Name)));
         var decisions = request.Decisions.ToDictionary(d => d.ApprovalId, StringComparer.Ordinal);
         var chat = models.GetChatClient(role.Name);
-        var maxIterations = options.Value.MaxIterations;
 
         while (true)
         {
@@ -90,8 +106,9 @@ public sealed class AgentLoop(
                 }
 
                 var emitOneAtATime = OneAtATime(emit);
-                var answers = await Task.WhenAll(toolCalls.Select(c => AnswerToolCallAsync(request, c, tools, decisions, emitOneAtATime, call))).ConfigureAwait(false);
+                var answers = await Task.WhenAll(toolCalls.Select(c => AnswerToolCallAsync(request, c, tools, decisions, budget, emitOneAtATime, call))).ConfigureAwait(false);
                 checkpoint.Transcript.AddRange(answers.Cast<TranscriptEntry>());
+                checkpoint.ToolCalls = budget.ToolCalls;
                 unsaved = allReadOnly;
                 if (!allReadOnly)
                 {
@@ -111,7 +128,7 @@ public sealed class AgentLoop(
                     await saver.SavedAsync().ConfigureAwait(false);
                 }
 
-                var answer = await AnswerToolCallAsync(request, toolCall, tools, decisions, emit, call).ConfigureAwait(false);
+                var answer = await AnswerToolCallAsync(request, toolCall, tools, decisions, budget, emit, call).ConfigureAwait(false);
                 if (answer is ApprovalRequest approval)
                 {
                     awaiting.Approvals.Add(approval);
@@ -119,6 +136,7 @@ public sealed class AgentLoop(
                 }
 
                 checkpoint.Transcript.Add((TranscriptEntry)answer);
+                checkpoint.ToolCalls = budget.ToolCalls;
                 // A read-only tool's result (MCP readOnlyHint) is saved with the next checkpoint, at the latest
                 // the next model turn's: a crash before that only repeats a call that changes nothing. Any
                 // other tool's result is saved before the step goes on, so its call is never repeated.
@@ -153,22 +171,19 @@ public sealed class AgentLoop(
                 return;
             }
 
-            if (checkpoint.Turns >= maxIterations)
-            {
-                throw new RpcException(
-                    new Status(StatusCode.ResourceExhausted, $"Step \"{step.Id}\" reached the limit of {maxIterations} model turns (setting Agents:MaxIterations) without a final answer."),
-                    new Metadata { { FailureClasses.Trailer, FailureClasses.Logic } });
-            }
-
+            budget.BeforeModelCall(checkpoint);
             var turn = checkpoint.Turns + 1;
             var chatOptions = new ChatOptions { Tools = tools.Functions };
             ModelCallTags.Set(chatOptions, role.Name, step.Id, turn);
             var response = await CallModelAsync(chat, TranscriptMessages.ToChatMessages(checkpoint.Transcript), chatOptions, request.RunId, step, turn, cancellationToken).ConfigureAwait(false);
             var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
                 .Select(c => TranscriptMessages.ToRecord(c, tools)).ToList();
+            var turnUsage = prices.Measure(response);
             checkpoint.Turns = turn;
-            checkpoint.InputTokens += response.Usage?.InputTokenCount ?? 0;
-            checkpoint.OutputTokens += response.Usage?.OutputTokenCount ?? 0;
+            checkpoint.InputTokens += turnUsage.InputTokens;
+            checkpoint.OutputTokens += turnUsage.OutputTokens;
+            checkpoint.CachedInputTokens += turnUsage.CachedInputTokens;
+            checkpoint.CostUsd += turnUsage.CostUsd;
             checkpoint.Transcript.Add(new TranscriptEntry("assistant", response.Text, calls));
 
             if (calls.Count == 0)
@@ -183,10 +198,11 @@ public sealed class AgentLoop(
                 {
                     StepId = step.Id, AgentRole = role.Name, Turn = turn, Text = response.Text, ToolCallCount = calls.Count,
                     Model = response.ModelId ?? "",
-                    Usage = new TokenUsage { InputTokens = response.Usage?.InputTokenCount ?? 0, OutputTokens = response.Usage?.OutputTokenCount ?? 0 },
+                    Usage = new Usage { InputTokens = turnUsage.InputTokens, OutputTokens = turnUsage.OutputTokens, CachedInputTokens = turnUsage.CachedInputTokens, CostUsd = turnUsage.CostUsd },
                 },
             }).ConfigureAwait(false);
             AgentsLog.ModelTurn(logger, request.RunId, step.Id, turn, calls.Count);
+            budget.AfterModelCall(checkpoint);
             if (LoopDetector.Repeats(checkpoint.Transcript, options.Value.LoopDetectionRepeats) is { } repeated)
             {
                 throw new RpcException(
@@ -231,10 +247,10 @@ public sealed class AgentLoop(
         }
     }
 
-    /// <summary>Either a tool transcript entry (the call ran, failed, or was denied) or an approval request.</summary>
+    /// <summary>Either a tool transcript entry (the call ran, failed, or was denied) or an approval request. A call that runs is counted against the run's tool-call budget first.</summary>
     private async Task<object> AnswerToolCallAsync(
         RunStepRequest request, ToolCallRecord toolCall, ToolCatalogView tools,
-        Dictionary<string, ApprovalDecision> decisions, Func<RunStepEvent, Task> emit, CallOptions call)
+        Dictionary<string, ApprovalDecision> decisions, StepBudget budget, Func<RunStepEvent, Task> emit, CallOptions call)
     {
         var tool = tools.Find(toolCall.Name);
         if (tool is null)
@@ -273,6 +289,7 @@ public sealed class AgentLoop(
             }
         }
 
+        budget.TakeToolCall();
         await emit(new RunStepEvent
         {
             ToolCallStarted = new ToolCallStarted
@@ -359,7 +376,7 @@ public sealed class AgentLoop(
         Result = new StepResult
         {
             Output = checkpoint.FinalOutput ?? "",
-            Usage = new TokenUsage { InputTokens = checkpoint.InputTokens, OutputTokens = checkpoint.OutputTokens },
+            Usage = checkpoint.ToUsage(),
         },
     };
 

@@ -23,6 +23,21 @@ public sealed class StepCheckpoint
 
     public long OutputTokens { get; set; }
 
+    /// <summary>The part of <see cref="InputTokens"/> served from the provider's prompt cache.</summary>
+    public long CachedInputTokens { get; set; }
+
+    /// <summary>Cost of the model calls so far in US dollars (the configured price table).</summary>
+    public double CostUsd { get; set; }
+
+    /// <summary>Tool calls that ran so far (see <see cref="StepBudget.ToolCalls"/>).</summary>
+    public int ToolCalls { get; set; }
+
+    /// <summary>What the step used so far, as the Usage message.</summary>
+    public AgentMesh.Contracts.V1.Usage ToUsage() => new()
+    {
+        InputTokens = InputTokens, OutputTokens = OutputTokens, CachedInputTokens = CachedInputTokens, CostUsd = CostUsd, ToolCalls = ToolCalls,
+    };
+
     /// <summary>Set once the model gave its final answer.</summary>
     public string? FinalOutput { get; set; }
 

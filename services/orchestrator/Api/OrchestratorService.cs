@@ -23,10 +23,14 @@ public sealed partial class OrchestratorService(
 {
     public override async Task<StartRunResponse> StartRun(StartRunRequest request, ServerCallContext context)
     {
-        var input = ValidateInput(request);
+        var startedAt = time.GetUtcNow();
+        var input = ValidateInput(request, startedAt.UtcDateTime);
         var runId = request.RunId.Length > 0 ? request.RunId : NewRunId();
-        var now = Timestamp.FromDateTimeOffset(time.GetUtcNow());
-        var run = new Run { RunId = runId, Status = RunStatus.Pending, Goal = input.Goal, CreatedAt = now, UpdatedAt = now, Usage = new TokenUsage() };
+        var now = Timestamp.FromDateTimeOffset(startedAt);
+        var run = new Run
+        {
+            RunId = runId, Status = RunStatus.Pending, Goal = input.Goal, CreatedAt = now, UpdatedAt = now, Usage = new Usage(), Budget = input.Budget.ToProto(),
+        };
         if (input.Plan is not null)
         {
             run.Plan = PlanJson.ToProto(input.Plan);
@@ -81,7 +85,7 @@ public sealed partial class OrchestratorService(
 
         var page = await state.ListRunsAsync(new ListRunRecordsRequest
         {
-            Statuses = { request.Statuses }, PageSize = request.PageSize, PageToken = request.PageToken,
+            Statuses = { request.Statuses }, PageSize = request.PageSize, PageToken = request.PageToken, Labels = { request.Labels },
         }, cancellationToken: context.CancellationToken).ConfigureAwait(false);
         var response = new ListRunsResponse { NextPageToken = page.NextPageToken };
         response.Runs.AddRange(page.Runs.Select(r => r.Run));
@@ -141,27 +145,36 @@ public sealed partial class OrchestratorService(
         };
     }
 
-    private RunInput ValidateInput(StartRunRequest request)
+    /// <summary>The run's workflow input from <paramref name="request"/>; INVALID_ARGUMENT naming every bad field.</summary>
+    private RunInput ValidateInput(StartRunRequest request, DateTime startedAt)
     {
         if (request.RunId.Length > 0 && !RunIdPattern().IsMatch(request.RunId))
         {
             throw BadRequestStatus.Create("run_id", $"run_id \"{Shorten(request.RunId)}\" must be 1-64 letters, digits, '-' or '_'.");
         }
 
+        var violations = RunLabels.Problems(request.Labels).ToList();
+        var budget = options.Value.Budget.LoweredBy(request.Budget, violations);
+        if (violations.Count > 0)
+        {
+            throw BadRequestStatus.Create(string.Join(" ", violations.Select(v => v.Description)), violations);
+        }
+
+        var settings = RunSettings.From(options.Value);
         switch (request.InputCase)
         {
             case StartRunRequest.InputOneofCase.Goal when !string.IsNullOrWhiteSpace(request.Goal):
-                return new RunInput("", request.Goal.Trim(), null, RunSettings.From(options.Value));
+                return new RunInput("", request.Goal.Trim(), null, settings, budget, startedAt);
             case StartRunRequest.InputOneofCase.Plan:
-                var violations = new PlanValidator(options.Value.KnownRoles).FindViolations(request.Plan);
-                if (violations.Count > 0)
+                var planViolations = new PlanValidator(options.Value.KnownRoles).FindViolations(request.Plan);
+                if (planViolations.Count > 0)
                 {
                     throw BadRequestStatus.Create(
-                        "Invalid plan: " + string.Join("; ", violations),
-                        violations.Select(v => ("plan." + v.Field, v.Description)));
+                        "Invalid plan: " + string.Join("; ", planViolations),
+                        planViolations.Select(v => ("plan." + v.Field, v.Description)));
                 }
 
-                return new RunInput("", "", PlanJson.FromProto(request.Plan), RunSettings.From(options.Value));
+                return new RunInput("", "", PlanJson.FromProto(request.Plan), settings, budget, startedAt);
             default:
                 throw BadRequestStatus.Create("goal", "StartRunRequest needs a goal (non-empty text) or a plan.");
         }

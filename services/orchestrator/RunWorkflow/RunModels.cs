@@ -1,5 +1,6 @@
 using AgentMesh.Contracts.V1;
 using AgentMesh.Planning;
+using AgentMesh.Services.Orchestrator.Budgets;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 
@@ -7,9 +8,10 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 
 /// <summary>
 /// Input of <see cref="RunWorkflow"/>: exactly one of <paramref name="Goal"/> and <paramref name="Plan"/> drives the run;
-/// <paramref name="Settings"/> are the Orchestrator's settings when the run started, kept in history so every replay sees the same.
+/// <paramref name="Settings"/> are the Orchestrator's settings when the run started, kept in history so every replay sees the same,
+/// as are the run's <paramref name="Budget"/> and the time StartRun accepted it (<paramref name="StartedAt"/>, UTC), which its wall time counts from.
 /// </summary>
-public sealed record RunInput(string RunId, string Goal, PlanDocument? Plan, RunSettings Settings);
+public sealed record RunInput(string RunId, string Goal, PlanDocument? Plan, RunSettings Settings, RunBudget Budget, DateTime StartedAt);
 
 /// <summary>The settings a run keeps for its whole life: activity retries (<see cref="ActivityMaxAttempts"/> attempts, the first retry after <see cref="ActivityFirstRetryInterval"/>, doubling) and how long an approval may wait.</summary>
 public sealed record RunSettings(int ActivityMaxAttempts, TimeSpan ActivityFirstRetryInterval, TimeSpan ApprovalTimeout)
@@ -18,20 +20,8 @@ public sealed record RunSettings(int ActivityMaxAttempts, TimeSpan ActivityFirst
     public static RunSettings From(OrchestratorOptions options) => new(options.ActivityMaxAttempts, options.ActivityFirstRetryInterval, options.ApprovalTimeout);
 }
 
-/// <summary>Token counts.</summary>
-public sealed record Usage(long InputTokens, long OutputTokens)
-{
-    public static Usage Zero { get; } = new(0, 0);
-
-    public Usage Add(Usage other) => new(InputTokens + other.InputTokens, OutputTokens + other.OutputTokens);
-
-    public TokenUsage ToProto() => new() { InputTokens = InputTokens, OutputTokens = OutputTokens };
-
-    public static Usage FromProto(TokenUsage? usage) => usage is null ? Zero : new(usage.InputTokens, usage.OutputTokens);
-}
-
 /// <summary>The planner's answer.</summary>
-public sealed record PlanOutcome(PlanDocument? Plan, Usage Usage)
+public sealed record PlanOutcome(PlanDocument? Plan, UsageTotals Usage)
 {
     /// <summary>Set when planning failed in a way retrying cannot fix (class <c>model</c> or <c>fatal</c>): the run fails.</summary>
     public StepFailure? Failure { get; init; }
@@ -50,14 +40,17 @@ public sealed record Decision(string ApprovalId, bool Approved, string Reason, D
     };
 }
 
-/// <summary>Input of <see cref="RunStepActivity"/>.</summary>
+/// <summary>Input of <see cref="RunStepActivity"/>: the step, and the run's <paramref name="Budget"/> with what the run used before the step (<paramref name="RunUsage"/>) and when it started (<paramref name="RunStartedAt"/>, UTC).</summary>
 public sealed record StepInput(
     string RunId,
     string Goal,
     PlanDocumentStep Step,
     IReadOnlyList<DependencyOutput> Dependencies,
     IReadOnlyList<Decision> Decisions,
-    int Attempt);
+    int Attempt,
+    RunBudget Budget,
+    UsageTotals RunUsage,
+    DateTime RunStartedAt);
 
 /// <summary>An approval a step asks for (a gated tool call): <see cref="ApprovalRequest"/> in a JSON-friendly shape for workflow history.</summary>
 public sealed record PendingApproval(string ApprovalId, string StepId, string ToolCallId, string Server, string Tool, string ArgumentsJson, string Reason)
@@ -70,15 +63,26 @@ public sealed record PendingApproval(string ApprovalId, string StepId, string To
     };
 }
 
-/// <summary>How a step execution ended: with an output, or waiting for approvals.</summary>
-public sealed record StepOutcome(string? Output, Usage Usage, IReadOnlyList<PendingApproval> Approvals)
+/// <summary>How a step execution ended: with an output, or waiting for approvals; <paramref name="Usage"/> is what the step used in all its executions so far.</summary>
+public sealed record StepOutcome(string? Output, UsageTotals Usage, IReadOnlyList<PendingApproval> Approvals)
 {
-    /// <summary>Set when the step failed in a way retrying cannot fix (failure class <c>logic</c>): the run fails.</summary>
+    /// <summary>Set when the step failed in a way retrying cannot fix (failure class <c>logic</c>, <c>model</c> or <c>fatal</c>): the run fails.</summary>
     public StepFailure? Failure { get; init; }
 }
 
 /// <summary>A step's failure that ends the run: its class (e.g. <c>logic</c>) and a message for a person.</summary>
-public sealed record StepFailure(string StepId, string FailureClass, string Message);
+public sealed record StepFailure(string StepId, string FailureClass, string Message)
+{
+    /// <summary>Set when the failure is a budget the run used up.</summary>
+    public BudgetOverrun? Budget { get; init; }
+
+    /// <summary>The run's error for this failure: the message, naming the step and class when a step failed on its own.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string RunError => Budget is null && StepId.Length > 0 ? $"Step \"{StepId}\" failed ({FailureClass}): {Message}" : Message;
+
+    /// <summary>The failure of a run that used up <paramref name="overrun"/> (class <c>logic</c>).</summary>
+    public static StepFailure From(BudgetOverrun overrun) => new(overrun.StepId, AgentMesh.Clients.FailureClasses.Logic, overrun.Message) { Budget = overrun };
+}
 
 /// <summary>
 /// A change to a run record, applied by <see cref="UpdateRunActivity"/>. Null members are left
@@ -91,7 +95,11 @@ public sealed record RunUpdate(string RunId)
     public string? FailureClass { get; init; }
     public string? Output { get; init; }
     public PlanDocument? Plan { get; init; }
-    public Usage? Usage { get; init; }
+    /// <summary>The run's usage so far; the record keeps the larger of it and what it holds (updates may land out of order).</summary>
+    public UsageTotals? Usage { get; init; }
+
+    /// <summary>A budget the run used up: recorded as a BudgetExceeded event before the status change.</summary>
+    public BudgetOverrun? BudgetExceeded { get; init; }
     public IReadOnlyList<PendingApproval>? AddApprovals { get; init; }
     public IReadOnlyList<Decision>? ResolveApprovals { get; init; }
 }

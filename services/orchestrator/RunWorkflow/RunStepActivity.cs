@@ -1,5 +1,6 @@
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
+using AgentMesh.Services.Orchestrator.Budgets;
 using Grpc.Core;
 using Dapr.Workflow;
 
@@ -8,8 +9,9 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// <summary>
 /// Runs one step on the Agents service (a gRPC stream), copying its progress into the run's
 /// events. Ends with the step's output, the approvals it waits for, or a failure retrying cannot fix
-/// (class logic, model or fatal: <see cref="StepOutcome.Failure"/>); any other failure throws, so the
-/// activity policy retries the step (<see cref="TransientStepFailureException"/> for class transient).
+/// (class logic, model or fatal: <see cref="StepOutcome.Failure"/>, a budget the run used up among them); any
+/// other failure throws, so the activity policy retries the step (<see cref="TransientStepFailureException"/> for
+/// class transient). The run's wall-time budget is the RunStep call's deadline.
 /// </summary>
 public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter events) : WorkflowActivity<StepInput, StepOutcome>
 {
@@ -21,7 +23,8 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
         var runEvents = new RunEventBatcher(events, input.RunId, token);
         runEvents.Add(new RunEvent { StepStarted = new StepStarted { StepId = step.Id, AgentRole = step.Role, Attempt = input.Attempt } });
 
-        using var call = agents.RunStep(ToRequest(input), cancellationToken: token);
+        var deadline = input.Budget.Deadline(input.RunStartedAt);
+        using var call = agents.RunStep(ToRequest(input), deadline: deadline, cancellationToken: token);
         try
         {
             await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
@@ -30,11 +33,11 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
                 {
                     case RunStepEvent.EventOneofCase.AwaitingApproval:
                         await runEvents.FlushAsync().ConfigureAwait(false);
-                        return new StepOutcome(null, Usage.Zero, message.AwaitingApproval.Approvals.Select(PendingApproval.FromProto).ToList());
+                        return new StepOutcome(null, UsageTotals.Zero, message.AwaitingApproval.Approvals.Select(PendingApproval.FromProto).ToList());
                     case RunStepEvent.EventOneofCase.Result:
                         runEvents.Add(new RunEvent { StepCompleted = new StepCompleted { StepId = step.Id, Output = message.Result.Output, Usage = message.Result.Usage } });
                         await runEvents.FlushAsync().ConfigureAwait(false);
-                        return new StepOutcome(message.Result.Output, Usage.FromProto(message.Result.Usage), []);
+                        return new StepOutcome(message.Result.Output, UsageTotals.FromProto(message.Result.Usage), []);
                     default:
                         if (Progress(message) is { } progress)
                         {
@@ -46,6 +49,14 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
                 }
             }
         }
+        catch (RpcException e) when (e.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Cancelled && !token.IsCancellationRequested
+            && input.Budget.WallTimeOverrun(input.RunStartedAt, DateTime.UtcNow, step.Id) is { } late)
+        {
+            var failure = StepFailure.From(late);
+            runEvents.Add(new RunEvent { StepFailed = new StepFailed { StepId = step.Id, Error = failure.Message, FailureClass = failure.FailureClass } });
+            await runEvents.FlushAsync().ConfigureAwait(false);
+            return new StepOutcome(null, UsageTotals.FromProto(StepFailureTrailers.ReadUsage(e.Trailers)), []) { Failure = failure };
+        }
         catch (RpcException e) when (!token.IsCancellationRequested)
         {
             var failureClass = e.Trailers.GetValue(FailureClasses.Trailer) ?? "";
@@ -54,7 +65,10 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
             if (failureClass is FailureClasses.Logic or FailureClasses.Model or FailureClasses.Fatal)
             {
                 // Running the step again would fail the same way: the outcome ends the run instead of a retry.
-                return new StepOutcome(null, Usage.Zero, []) { Failure = new StepFailure(step.Id, failureClass, e.Status.Detail) };
+                var failure = StepFailureTrailers.ReadBudgetExceeded(e.Trailers) is { } budget
+                    ? StepFailure.From(BudgetOverrun.FromProto(budget, step.Id))
+                    : new StepFailure(step.Id, failureClass, e.Status.Detail);
+                return new StepOutcome(null, UsageTotals.FromProto(StepFailureTrailers.ReadUsage(e.Trailers)), []) { Failure = failure };
             }
 
             var message = $"Step \"{step.Id}\" failed: {e.Status.Detail}";
@@ -85,6 +99,8 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
         request.Step.DependsOn.AddRange(input.Step.DependsOn);
         request.DependencyOutputs.AddRange(input.Dependencies.Select(d => new StepOutput { StepId = d.StepId, AgentRole = d.Role, Output = d.Output }));
         request.Decisions.AddRange(input.Decisions.Select(d => d.ToProto()));
+        request.Budget = input.Budget.ToProto();
+        request.RunUsage = input.RunUsage.ToProto();
         return request;
     }
 }

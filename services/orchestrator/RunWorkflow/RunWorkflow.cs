@@ -1,5 +1,7 @@
+using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
 using AgentMesh.Planning;
+using AgentMesh.Services.Orchestrator.Budgets;
 using Dapr.Workflow;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
@@ -8,7 +10,9 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// One run as a durable workflow (instance id = run id): plan (unless the caller gave one), then
 /// run the plan's steps as activities, each as soon as its dependencies are done (independent
 /// steps in parallel), pausing for approvals the steps ask for; finally record the outcome.
-/// Deterministic: all I/O happens in activities, and its settings come with its input.
+/// The run's budget (<see cref="RunBudget"/>) is checked after planning and after every step, and each step
+/// enforces it while it runs; a budget used up ends the run FAILED (class <c>logic</c>) after a BudgetExceeded event.
+/// Deterministic: all I/O happens in activities, and its settings and budget come with its input.
 /// </summary>
 public sealed class RunWorkflow : Workflow<RunInput, string>
 {
@@ -20,7 +24,8 @@ public sealed class RunWorkflow : Workflow<RunInput, string>
         var settings = input.Settings;
         var activityOptions = new WorkflowTaskOptions(new WorkflowRetryPolicy(
             settings.ActivityMaxAttempts, settings.ActivityFirstRetryInterval, backoffCoefficient: 2.0));
-        var usage = Usage.Zero;
+        var usage = UsageTotals.Zero;
+        StepScheduler? steps = null;
         try
         {
             var plan = input.Plan;
@@ -28,19 +33,19 @@ public sealed class RunWorkflow : Workflow<RunInput, string>
             {
                 await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Planning }).ConfigureAwait(true);
                 var planned = await context.CallActivityAsync<PlanOutcome>(nameof(CreatePlanActivity), input, activityOptions).ConfigureAwait(true);
-                if (planned.Failure is { } failure)
+                usage = usage.Add(planned.Usage);
+                if ((planned.Failure ?? Overrun(input, usage, context)) is { } failure)
                 {
-                    return await FailAsync(context, input, failure.Message, failure.FailureClass, usage).ConfigureAwait(true);
+                    return await FailAsync(context, input, failure, usage).ConfigureAwait(true);
                 }
 
                 plan = planned.Plan!;
-                usage = usage.Add(planned.Usage);
             }
 
             await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Running, Plan = plan, Usage = usage }).ConfigureAwait(true);
-            var steps = new StepScheduler(context, input, plan, activityOptions, settings.ApprovalTimeout);
-            var (outputs, stepUsage) = await steps.RunAllAsync().ConfigureAwait(true);
-            usage = usage.Add(stepUsage);
+            steps = new StepScheduler(context, input, plan, activityOptions, usage);
+            var outputs = await steps.RunAllAsync().ConfigureAwait(true);
+            usage = steps.Usage;
 
             var output = FinalOutput(plan, outputs);
             await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Completed, Output = output, Usage = usage }).ConfigureAwait(true);
@@ -50,19 +55,28 @@ public sealed class RunWorkflow : Workflow<RunInput, string>
         {
             var reason = e.FailureDetails?.ErrorMessage ?? e.Message;
             // ErrorType is the exception's full type name (the SDK's IsCausedBy cannot resolve a type of this assembly).
-            var failureClass = e.FailureDetails?.ErrorType == typeof(TransientStepFailureException).FullName ? AgentMesh.Clients.FailureClasses.Transient : "";
-            return await FailAsync(context, input, reason, failureClass, usage).ConfigureAwait(true);
+            var failureClass = e.FailureDetails?.ErrorType == typeof(TransientStepFailureException).FullName ? FailureClasses.Transient : "";
+            return await FailAsync(context, input, new StepFailure("", failureClass, reason), steps?.Usage ?? usage).ConfigureAwait(true);
         }
         catch (StepFailedException e)
         {
-            return await FailAsync(context, input, e.Message, e.Failure.FailureClass, usage).ConfigureAwait(true);
+            return await FailAsync(context, input, e.Failure, steps?.Usage ?? usage).ConfigureAwait(true);
         }
     }
 
-    /// <summary>Records the run as FAILED with <paramref name="reason"/> and its class; the workflow's output is empty.</summary>
-    private static async Task<string> FailAsync(WorkflowContext context, RunInput input, string reason, string failureClass, Usage usage)
+    /// <summary>The failure of a run that used up a budget while planning, or null.</summary>
+    private static StepFailure? Overrun(RunInput input, UsageTotals usage, WorkflowContext context)
+        => (input.Budget.FindOverrun(usage, "") ?? input.Budget.WallTimeOverrun(input.StartedAt, context.CurrentUtcDateTime, "")) is { } overrun
+            ? StepFailure.From(overrun)
+            : null;
+
+    /// <summary>Records the run as FAILED with the failure's message and class (after a BudgetExceeded event when a budget ran out); the workflow's output is empty.</summary>
+    private static async Task<string> FailAsync(WorkflowContext context, RunInput input, StepFailure failure, UsageTotals usage)
     {
-        await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Failed, Reason = reason, FailureClass = failureClass, Usage = usage }).ConfigureAwait(true);
+        await Update(context, new RunUpdate(input.RunId)
+        {
+            Status = RunStatus.Failed, Reason = failure.RunError, FailureClass = failure.FailureClass, Usage = usage, BudgetExceeded = failure.Budget,
+        }).ConfigureAwait(true);
         return "";
     }
 

@@ -1,5 +1,6 @@
 using AgentMesh.Contracts.V1;
 using AgentMesh.Planning;
+using AgentMesh.Services.Orchestrator.Budgets;
 using Dapr.Workflow;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
@@ -7,16 +8,21 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// <summary>
 /// Workflow-side execution of a plan's DAG: starts every step whose dependencies are done, waits
 /// for any to finish, repeats. A step that asks for approvals waits for their external events
-/// (denied after the approval timeout) and then runs again with the decisions. A step whose outcome is a
-/// failure (class <c>logic</c>) ends the schedule with <see cref="StepFailedException"/>.
+/// (denied after the approval timeout) and then runs again with the decisions. Each step starts with the run's
+/// budget and what the run used so far; as each step ends its usage is added, the run record is brought up to
+/// date, and the run-wide budgets are checked. A step whose outcome is a failure, or a budget used up (wall
+/// time included, also while approvals are awaited), ends the schedule with <see cref="StepFailedException"/>.
 /// </summary>
 internal sealed class StepScheduler(
-    WorkflowContext context, RunInput input, PlanDocument plan, WorkflowTaskOptions activityOptions, TimeSpan approvalTimeout)
+    WorkflowContext context, RunInput input, PlanDocument plan, WorkflowTaskOptions activityOptions, UsageTotals usedBefore)
 {
     private readonly Dictionary<string, string> _outputs = new(StringComparer.Ordinal);
-    private Usage _usage = Usage.Zero;
+    private readonly List<Task> _usageUpdates = [];
 
-    public async Task<(IReadOnlyDictionary<string, string> Outputs, Usage Usage)> RunAllAsync()
+    /// <summary>What the run used so far: planning, and every step that ended (failed ones included).</summary>
+    public UsageTotals Usage { get; private set; } = usedBefore;
+
+    public async Task<IReadOnlyDictionary<string, string>> RunAllAsync()
     {
         var started = new HashSet<string>(StringComparer.Ordinal);
         var running = new List<(Task<string> Task, string StepId)>();
@@ -37,7 +43,9 @@ internal sealed class StepScheduler(
             running.RemoveAt(index);
         }
 
-        return (_outputs, _usage);
+        // The run record's usage was brought up to date without waiting; those updates end before the run does.
+        await Task.WhenAll(_usageUpdates).ConfigureAwait(true);
+        return _outputs;
     }
 
     private async Task<string> RunStepAsync(PlanDocumentStep step)
@@ -48,18 +56,30 @@ internal sealed class StepScheduler(
         var decisions = new List<Decision>();
         for (var attempt = 1; ; attempt++)
         {
+            if (input.Budget.WallTimeOverrun(input.StartedAt, context.CurrentUtcDateTime, step.Id) is { } late)
+            {
+                throw new StepFailedException(StepFailure.From(late));
+            }
+
             var outcome = await context.CallActivityAsync<StepOutcome>(
                 nameof(RunStepActivity),
-                new StepInput(input.RunId, input.Goal, step, dependencies, decisions, attempt),
+                new StepInput(input.RunId, input.Goal, step, dependencies, decisions, attempt, input.Budget, Usage, input.StartedAt),
                 activityOptions).ConfigureAwait(true);
             if (outcome.Failure is { } failure)
             {
+                Usage = Usage.Add(outcome.Usage);
                 throw new StepFailedException(failure);
             }
 
             if (outcome.Approvals.Count == 0)
             {
-                _usage = _usage.Add(outcome.Usage);
+                Usage = Usage.Add(outcome.Usage);
+                if (input.Budget.FindOverrun(Usage, step.Id) is { } overrun)
+                {
+                    throw new StepFailedException(StepFailure.From(overrun));
+                }
+
+                _usageUpdates.Add(context.CallActivityAsync(nameof(UpdateRunActivity), new RunUpdate(input.RunId) { Usage = Usage }));
                 return outcome.Output ?? "";
             }
 
@@ -67,7 +87,7 @@ internal sealed class StepScheduler(
             var newDecisions = new List<Decision>();
             foreach (var approval in outcome.Approvals)
             {
-                newDecisions.Add(await WaitForDecisionAsync(approval).ConfigureAwait(true));
+                newDecisions.Add(await WaitForDecisionAsync(approval, step.Id).ConfigureAwait(true));
             }
 
             await context.CallActivityAsync(nameof(UpdateRunActivity), new RunUpdate(input.RunId) { ResolveApprovals = newDecisions }).ConfigureAwait(true);
@@ -75,21 +95,34 @@ internal sealed class StepScheduler(
         }
     }
 
-    private async Task<Decision> WaitForDecisionAsync(PendingApproval approval)
+    /// <summary>The decision on <paramref name="approval"/>: denied once the approval timeout passes; the run fails if its wall time runs out first.</summary>
+    private async Task<Decision> WaitForDecisionAsync(PendingApproval approval, string stepId)
     {
+        var approvalTimeout = input.Settings.ApprovalTimeout;
+        var timeout = approvalTimeout;
+        if (input.Budget.Deadline(input.StartedAt) is { } deadline && deadline - context.CurrentUtcDateTime < timeout)
+        {
+            timeout = deadline > context.CurrentUtcDateTime ? deadline - context.CurrentUtcDateTime : TimeSpan.Zero;
+        }
+
         try
         {
-            return await context.WaitForExternalEventAsync<Decision>(RunWorkflow.ApprovalEventName(approval.ApprovalId), approvalTimeout).ConfigureAwait(true);
+            return await context.WaitForExternalEventAsync<Decision>(RunWorkflow.ApprovalEventName(approval.ApprovalId), timeout).ConfigureAwait(true);
         }
         catch (TaskCanceledException)
         {
+            if (input.Budget.WallTimeOverrun(input.StartedAt, context.CurrentUtcDateTime, stepId) is { } late)
+            {
+                throw new StepFailedException(StepFailure.From(late));
+            }
+
             return new Decision(approval.ApprovalId, false, $"No decision within {approvalTimeout}; denied by timeout.", context.CurrentUtcDateTime);
         }
     }
 }
 
 /// <summary>A step failed in a way that ends the run (see <see cref="StepFailure"/>).</summary>
-public sealed class StepFailedException(StepFailure failure) : Exception($"Step \"{failure.StepId}\" failed ({failure.FailureClass}): {failure.Message}")
+public sealed class StepFailedException(StepFailure failure) : Exception(failure.RunError)
 {
     public StepFailure Failure => failure;
 }

@@ -50,7 +50,7 @@ public sealed class UpdateRunActivity(State.StateClient state) : WorkflowActivit
 
         if (update.Usage is not null)
         {
-            run.Usage = update.Usage.ToProto();
+            run.Usage = Larger(run.Usage, update.Usage.ToProto());
         }
 
         if (update.Output is not null)
@@ -66,6 +66,11 @@ public sealed class UpdateRunActivity(State.StateClient state) : WorkflowActivit
         if (update.FailureClass is not null)
         {
             run.FailureClass = update.FailureClass;
+        }
+
+        if (update.BudgetExceeded is { } overrun)
+        {
+            result.Add(new RunEvent { BudgetExceeded = overrun.ToProto() });
         }
 
         var status = update.Status;
@@ -97,6 +102,12 @@ public sealed class UpdateRunActivity(State.StateClient state) : WorkflowActivit
         if (status is { } newStatus && newStatus != run.Status)
         {
             run.Status = newStatus;
+            if (RunStatuses.IsTerminal(newStatus))
+            {
+                // A run that ended waits for nothing.
+                run.PendingApprovals.Clear();
+            }
+
             result.Add(new RunEvent
             {
                 StatusChanged = new RunStatusChanged
@@ -109,4 +120,15 @@ public sealed class UpdateRunActivity(State.StateClient state) : WorkflowActivit
         run.UpdatedAt = Timestamp.FromDateTime(DateTime.UtcNow);
         return result;
     }
+
+    /// <summary>Usage only grows: of two readings of one run, the one with more tokens, tool calls and cost.</summary>
+    private static Usage Larger(Usage? stored, Usage update)
+        => stored is null ? update : new Usage
+        {
+            InputTokens = Math.Max(stored.InputTokens, update.InputTokens),
+            OutputTokens = Math.Max(stored.OutputTokens, update.OutputTokens),
+            CachedInputTokens = Math.Max(stored.CachedInputTokens, update.CachedInputTokens),
+            CostUsd = Math.Max(stored.CostUsd, update.CostUsd),
+            ToolCalls = Math.Max(stored.ToolCalls, update.ToolCalls),
+        };
 }

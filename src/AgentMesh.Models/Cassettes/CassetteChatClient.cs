@@ -171,6 +171,7 @@ public sealed class CassetteChatClient : IChatClient
             {
                 InputTokenCount = usage.InputTokens,
                 OutputTokenCount = usage.OutputTokens,
+                CachedInputTokenCount = usage.CachedInputTokens,
                 TotalTokenCount = (usage.InputTokens ?? 0) + (usage.OutputTokens ?? 0),
             },
         };

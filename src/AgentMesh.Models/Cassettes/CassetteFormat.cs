@@ -74,4 +74,8 @@ public sealed class CassetteUsage
 
     /// <summary>Completion tokens.</summary>
     public long? OutputTokens { get; set; }
+
+    /// <summary>The part of <see cref="InputTokens"/> served from the provider's prompt cache.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? CachedInputTokens { get; set; }
 }

@@ -43,7 +43,7 @@ internal sealed class CassetteRecorder
             {
                 Text = response.Text,
                 ToolCalls = toolCalls.Count == 0 ? null : toolCalls,
-                Usage = response.Usage is { } usage ? new CassetteUsage { InputTokens = usage.InputTokenCount, OutputTokens = usage.OutputTokenCount } : null,
+                Usage = response.Usage is { } usage ? new CassetteUsage { InputTokens = usage.InputTokenCount, OutputTokens = usage.OutputTokenCount, CachedInputTokens = usage.CachedInputTokenCount } : null,
                 Model = response.ModelId,
             },
         };

@@ -34,6 +34,12 @@ public sealed class ModelProviderOptions
     /// <summary>Per-role overrides (<c>Models:Roles:{role}:{Endpoint,ApiKey,Model,ApiKeyHeader}</c>); unset fields fall back to <see cref="Default"/>. Role names ignore case.</summary>
     public Dictionary<string, ModelEndpointOptions> Roles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Prices per model id (<c>Models:Prices:{model}:{Input,CachedInput,Output}</c>, US dollars per 1M tokens), from which
+    /// the cost of every model call is counted (<see cref="ModelPriceTable"/>). A model without a price costs 0. Default empty.
+    /// </summary>
+    public Dictionary<string, ModelPrice> Prices { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>When set, every client is wrapped in a <see cref="RecordingChatClient"/> writing this cassette file. Default <c>null</c>.</summary>
     public string? Record { get; set; }
 

@@ -27,6 +27,15 @@ public sealed class ModelProviderOptionsValidator : IValidateOptions<ModelProvid
             failures.Add($"Models:Provider must be 'scripted', 'openai' or 'azure', not '{options.Provider}'.");
         }
 
+        foreach (var (model, price) in options.Prices)
+        {
+            if (price is null || price.Input < 0 || price.Output < 0 || price.CachedInput < 0
+                || !double.IsFinite(price.Input) || !double.IsFinite(price.Output) || price.CachedInput is { } c && !double.IsFinite(c))
+            {
+                failures.Add($"Models:Prices:{model} must give Input, Output and optionally CachedInput as US dollars per 1M tokens, each 0 or more.");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

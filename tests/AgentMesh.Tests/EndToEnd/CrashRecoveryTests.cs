@@ -97,4 +97,38 @@ public sealed class CrashRecoveryTests
             Assert.Contains("NotFound", againErr, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task What_a_run_spent_before_a_SIGKILL_still_counts_against_its_budget_after_the_restart()
+    {
+        // Output tokens in the example's cassette: planner 214, research 41 + 88 + 176, writer 402 (turn 1) + 37 (turn 2).
+        // 950 is reached only when all of them count: the finished steps' (workflow history) and the writer's first
+        // turn (its checkpoint), all spent before the kill that lands in the writer's slow second turn.
+        using var scenario = new ExampleScenario(ExampleScenario.SlowCassette(role: "writer", turn: 2, delayMs: 4000));
+        var port = HostProcess.FreePort();
+        string runId;
+        using (var host = await HostProcess.StartAsync(scenario.UpArguments(port)))
+        {
+            using var channel = GrpcChannel.ForAddress(host.Address);
+            var client = new OrchestratorContract.OrchestratorClient(channel);
+            runId = (await client.StartRunAsync(new StartRunRequest { Goal = ExampleScenario.Goal, Budget = new Budget { MaxOutputTokens = 950 } })).RunId;
+            await RunObserver.WatchAsync(client, runId, decide: _ => true, stopWhen: e => e.StepStarted is { StepId: "write", Attempt: 2 });
+            await Task.Delay(1000);
+            host.Kill();
+        }
+
+        using (var host = await HostProcess.StartAsync(scenario.UpArguments(port)))
+        {
+            using var channel = GrpcChannel.ForAddress(host.Address);
+            var client = new OrchestratorContract.OrchestratorClient(channel);
+            var all = await RunObserver.WatchAsync(client, runId);
+
+            Assert.Equal(RunStatus.Failed, RunObserver.FinalStatus(all));
+            var exceeded = Assert.Single(all, e => e.BudgetExceeded is not null).BudgetExceeded;
+            Assert.Equal(("output_tokens", 950d, 958d, "write"), (exceeded.Budget, exceeded.Limit, exceeded.Used, exceeded.StepId));
+            var run = await client.GetRunAsync(new GetRunRequest { RunId = runId });
+            Assert.Equal(958, run.Usage.OutputTokens);
+            Assert.DoesNotContain(all, e => e.StepCompleted is { StepId: "write" });
+        }
+    }
 }

@@ -9,10 +9,11 @@ using StateContract = AgentMesh.Contracts.V1.State;
 
 namespace AgentMesh.Tests.EndToEnd;
 
-/// <summary>One model turn's tool calls on the all-in-one host against the real probe MCP server (scripted model: no model endpoint can run here).</summary>
+/// <summary>Runs on the all-in-one host against the real probe MCP server, with scripted model turns (scripted model: no model endpoint can run here).</summary>
 internal static class ProbeRun
 {
-    private const string Plan = """{"steps":[{"id":"a","role":"researcher","instruction":"look"}]}""";
+    /// <summary>A one-step plan: step <c>a</c>, role researcher.</summary>
+    public const string Plan = """{"steps":[{"id":"a","role":"researcher","instruction":"look"}]}""";
 
     /// <summary>The probe server's per-call timeout in these runs.</summary>
     public const int ToolTimeoutSeconds = 2;
@@ -22,15 +23,11 @@ internal static class ProbeRun
         .Select(e => e.ToolCallStarted is { } s ? $"start {s.ToolCallId}" : e.ToolCallCompleted is { } c ? $"done {c.ToolCallId}" : null)
         .OfType<string>().ToList();
 
-    /// <summary>Runs a one-step plan (researcher) whose first turn makes <paramref name="calls"/> with <paramref name="settings"/> added to the host's; returns the run's events and the tool entries of the step's transcript (call id, text), in order.</summary>
-    public static async Task<(List<RunEvent> Events, List<(string Id, string Text)> Transcript)> RunTurnAsync(Dictionary<string, string>? settings, params (string, string, JsonObject)[] calls)
+    /// <summary>Starts an all-in-one host whose model replays <paramref name="exchanges"/> and whose only MCP server is the probe server, with <paramref name="settings"/> added to the host's.</summary>
+    public static async Task<Session> StartAsync(Dictionary<string, string>? settings, params JsonObject[] exchanges)
     {
-        var cassette = Cassettes.Write(
-            Cassettes.Planner(1, Plan),
-            Cassettes.ToolCalls("researcher", "a", 1, calls),
-            Cassettes.Answer("researcher", "a", 2, "seen"));
-        using var scenario = new ExampleScenario(cassette);
-        var config = Path.Combine(Path.GetDirectoryName(cassette)!, "mcp.json");
+        var scenario = new ExampleScenario(Cassettes.Write(exchanges));
+        var config = Path.Combine(Path.GetDirectoryName(scenario.CassettePath)!, "mcp.json");
         File.WriteAllText(config, new JsonObject
         {
             ["mcpServers"] = new JsonObject { ["probe"] = new JsonObject { ["command"] = "node", ["args"] = new JsonArray(McpTestServers.ProbeScript) } },
@@ -41,18 +38,41 @@ internal static class ProbeRun
         options.McpConfigPath = config;
         foreach (var (key, value) in settings ?? [])
             options.Settings[key] = value;
-        await using var host = await MeshHost.StartAsync(options);
-        using var channel = GrpcChannel.ForAddress(host.Address);
-        var client = new OrchestratorContract.OrchestratorClient(channel);
+        var host = await MeshHost.StartAsync(options);
+        return new Session(scenario, host, GrpcChannel.ForAddress(host.Address));
+    }
 
-        var runId = (await client.StartRunAsync(new StartRunRequest { Goal = "a goal" })).RunId;
-        var events = await RunObserver.WatchAsync(client, runId);
+    /// <summary>Runs a one-step plan (researcher) whose first turn makes <paramref name="calls"/> with <paramref name="settings"/> added to the host's; returns the run's events and the tool entries of the step's transcript (call id, text), in order.</summary>
+    public static async Task<(List<RunEvent> Events, List<(string Id, string Text)> Transcript)> RunTurnAsync(Dictionary<string, string>? settings, params (string, string, JsonObject)[] calls)
+    {
+        await using var session = await StartAsync(
+            settings,
+            Cassettes.Planner(1, Plan),
+            Cassettes.ToolCalls("researcher", "a", 1, calls),
+            Cassettes.Answer("researcher", "a", 2, "seen"));
+        var runId = (await session.Client.StartRunAsync(new StartRunRequest { Goal = "a goal" })).RunId;
+        var events = await RunObserver.WatchAsync(session.Client, runId);
         Assert.Equal(RunStatus.Completed, RunObserver.FinalStatus(events));
-        var checkpoint = await new StateContract.StateClient(channel).GetCheckpointAsync(new GetCheckpointRequest { Key = $"{runId}/a" });
+        var checkpoint = await new StateContract.StateClient(session.Channel).GetCheckpointAsync(new GetCheckpointRequest { Key = $"{runId}/a" });
         using var json = JsonDocument.Parse(checkpoint.Data.Memory);
         var transcript = json.RootElement.GetProperty("transcript").EnumerateArray()
             .Where(e => e.GetProperty("kind").GetString() == "tool")
             .Select(e => (e.GetProperty("toolCallId").GetString()!, e.GetProperty("text").GetString() ?? "")).ToList();
         return (events, transcript);
+    }
+
+    /// <summary>A running probe host and a channel to it; disposing stops the host and deletes its data folder.</summary>
+    internal sealed class Session(ExampleScenario scenario, MeshHost host, GrpcChannel channel) : IAsyncDisposable
+    {
+        public GrpcChannel Channel => channel;
+
+        public OrchestratorContract.OrchestratorClient Client { get; } = new(channel);
+
+        public async ValueTask DisposeAsync()
+        {
+            channel.Dispose();
+            await host.DisposeAsync();
+            scenario.Dispose();
+        }
     }
 }
