@@ -22,7 +22,8 @@ public static class ToolHostRegistration
     /// on first use, stopped when the container is disposed) and <see cref="ToolHostService"/>.
     /// Resolving the catalog throws <see cref="InvalidOperationException"/> when neither
     /// <see cref="ToolHostOptions.ConfigPath"/> nor <see cref="ToolHostOptions.Config"/> is set, and
-    /// <see cref="McpConfigException"/> for a bad file. Health: agentmesh.v1.ToolHost is SERVING
+    /// <see cref="McpConfigException"/> for a bad file; a host with a config path loads it as it starts, so a bad
+    /// file stops start-up (<see cref="McpConfigStartupCheck"/>). Health: agentmesh.v1.ToolHost is SERVING
     /// while every configured MCP server is connected.
     /// </summary>
     public static IServiceCollection AddToolHost(this IServiceCollection services, Action<ToolHostOptions>? configure = null)
@@ -38,6 +39,7 @@ public static class ToolHostRegistration
         services.AddMeshServer();
         services.TryAddSingleton<ToolHostMarker>();
         services.TryAddSingleton(sp => new McpToolCatalog(LoadConfig(sp.GetRequiredService<IOptions<ToolHostOptions>>().Value), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService<McpConfigStartupCheck>();
         services.AddMeshServiceHealth(ToolHostContract.Descriptor.FullName)
             .AddCheck<McpServersHealthCheck>("mcp-servers", tags: [ToolHostContract.Descriptor.FullName]);
         services.AddInProcessGrpcService<ToolHostService>(ToolHostContract.Descriptor.FullName, b => ToolHostContract.BindService(b, null));

@@ -268,7 +268,15 @@ public sealed class AgentLoop(
             return ModelMistake(toolCall, $"the arguments of {toolCall.Name} do not match its input schema: {problem}. Call it again with arguments that do.");
         }
 
-        if (tool.RequiresApproval)
+        var (gated, gatedBecause) = (tool.RequiresApproval, tool.ApprovalReason);
+        if (tool.ApprovalDependsOnArguments)
+        {
+            // Approval rules on arguments: the ToolHost decides for this call (one round-trip; other tools need none).
+            var verdict = await toolHost.CheckToolCallAsync(new CheckToolCallRequest { Server = tool.Server, Tool = tool.Name, ArgumentsJson = toolCall.ArgumentsJson }, call).ConfigureAwait(false);
+            (gated, gatedBecause) = (verdict.RequiresApproval, verdict.Reason);
+        }
+
+        if (gated)
         {
             var approvalId = ApprovalId(request.RunId, request.Step.Id, toolCall.Id);
             if (!decisions.TryGetValue(approvalId, out var decision))
@@ -276,7 +284,7 @@ public sealed class AgentLoop(
                 return new ApprovalRequest
                 {
                     ApprovalId = approvalId, StepId = request.Step.Id, ToolCallId = toolCall.Id, Server = tool.Server,
-                    Tool = tool.Name, ArgumentsJson = toolCall.ArgumentsJson, Reason = tool.ApprovalReason,
+                    Tool = tool.Name, ArgumentsJson = toolCall.ArgumentsJson, Reason = gatedBecause,
                 };
             }
 

@@ -158,6 +158,28 @@ public sealed class McpToolCatalog : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The approval verdict for one call of <paramref name="tool"/> on <paramref name="server"/> with
+    /// <paramref name="arguments"/> (a JSON object; <c>default</c>/undefined means <c>{}</c>), by
+    /// <see cref="ToolApprovalPolicy.EvaluateCall"/>: the rules on arguments for a tool they match, else the tool's
+    /// listed verdict. Does not call the tool. Throws <see cref="ToolNotFoundException"/> (unknown server or tool),
+    /// <see cref="ToolServerUnavailableException"/> (the server cannot be reached to learn its tools),
+    /// <see cref="ArgumentException"/> (arguments not an object).
+    /// </summary>
+    public async Task<ToolApprovalVerdict> CheckToolCallAsync(string server, string tool, JsonElement arguments, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(server);
+        ArgumentException.ThrowIfNullOrEmpty(tool);
+        if (arguments.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object))
+        {
+            throw new ArgumentException($"tool arguments must be a JSON object, got {arguments.ValueKind}", nameof(arguments));
+        }
+
+        var declared = await GetConnection(server).FindToolAsync(tool, cancellationToken).ConfigureAwait(false)
+            ?? throw new ToolNotFoundException(server, tool, $"MCP server '{server}' has no tool '{tool}'");
+        return Policy.EvaluateCall(server, tool, AnnotationsOf(declared), arguments);
+    }
+
     /// <summary>Stops every server process and closes every HTTP session.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -197,19 +219,20 @@ public sealed class McpToolCatalog : IAsyncDisposable
 
     private ToolInfo Describe(string server, Tool tool)
     {
-        var a = tool.Annotations;
-        var annotations = a is null
-            ? ToolAnnotationsInfo.None
-            : new ToolAnnotationsInfo(a.Title, a.ReadOnlyHint, a.DestructiveHint, a.IdempotentHint, a.OpenWorldHint);
+        var annotations = AnnotationsOf(tool);
         return new ToolInfo(
             server,
             tool.Name,
-            tool.Title ?? a?.Title,
+            tool.Title ?? tool.Annotations?.Title,
             tool.Description ?? "",
             tool.InputSchema.GetRawText(),
             annotations,
             Policy.Evaluate(server, tool.Name, annotations));
     }
+
+    private static ToolAnnotationsInfo AnnotationsOf(Tool tool) => tool.Annotations is { } a
+        ? new ToolAnnotationsInfo(a.Title, a.ReadOnlyHint, a.DestructiveHint, a.IdempotentHint, a.OpenWorldHint)
+        : ToolAnnotationsInfo.None;
 
     private static Dictionary<string, object?> ToArgumentMap(JsonElement arguments)
     {

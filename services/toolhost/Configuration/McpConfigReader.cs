@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentMesh.Services.ToolHost.Policy;
 
 namespace AgentMesh.Services.ToolHost.Configuration;
 
@@ -142,34 +143,91 @@ internal sealed class McpConfigReader(string filePath, string configDirectory, C
 
     private ToolPolicyOptions ReadApproval(ToolPolicyOptions policy, JsonElement approval, string path)
     {
-        RequireKind(approval, path, JsonValueKind.Object, "an object with \"require\", \"exempt\" and/or \"assumeDestructive\"");
+        RequireKind(approval, path, JsonValueKind.Object, "an object with \"require\", \"rules\", \"exempt\" and/or \"assumeDestructive\"");
         foreach (var property in approval.EnumerateObject())
         {
             var propertyPath = $"{path}.{property.Name}";
-            if (property.Name == "assumeDestructive")
+            policy = property.Name switch
             {
-                policy = property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False
+                "assumeDestructive" => property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False
                     ? policy with { AssumeDestructiveWhenUnset = property.Value.GetBoolean() }
-                    : throw Error(propertyPath, "must be true or false");
-                continue;
-            }
-
-            var patterns = property.Name is "require" or "exempt"
-                ? ReadStringList(property.Value, propertyPath, expand: false)
-                : throw Error(propertyPath, "unknown key; expected require, exempt or assumeDestructive");
-            for (var i = 0; i < patterns.Count; i++)
-            {
-                var slash = patterns[i].IndexOf('/');
-                if (slash <= 0 || slash == patterns[i].Length - 1 || patterns[i].IndexOf('/', slash + 1) >= 0)
-                {
-                    throw Error($"{propertyPath}[{i}]", $"\"{patterns[i]}\" is not a server/tool pattern (e.g. \"filesystem/write_file\", \"memory/*\")");
-                }
-            }
-
-            policy = property.Name == "require" ? policy with { RequireApproval = patterns } : policy with { ExemptFromApproval = patterns };
+                    : throw Error(propertyPath, "must be true or false"),
+                "require" => policy with { RequireApproval = ReadPatterns(property.Value, propertyPath) },
+                "exempt" => policy with { ExemptFromApproval = ReadPatterns(property.Value, propertyPath) },
+                "rules" => policy with { ApprovalRules = ReadRules(property.Value, propertyPath) },
+                _ => throw Error(propertyPath, "unknown key; expected require, rules, exempt or assumeDestructive"),
+            };
         }
 
         return policy;
+    }
+
+    private List<string> ReadPatterns(JsonElement value, string path)
+    {
+        var patterns = ReadStringList(value, path, expand: false);
+        for (var i = 0; i < patterns.Count; i++)
+        {
+            RequirePattern(patterns[i], $"{path}[{i}]");
+        }
+
+        return patterns;
+    }
+
+    /// <summary><c>approval.rules</c>: <c>[{"tool": "server/tool pattern", "when": "CEL condition on args"}]</c>, each condition parsed now.</summary>
+    private List<ToolApprovalRule> ReadRules(JsonElement value, string path)
+    {
+        RequireKind(value, path, JsonValueKind.Array, "an array of {\"tool\": \"server/tool\", \"when\": \"<CEL condition>\"}");
+        var rules = new List<ToolApprovalRule>();
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            rules.Add(ReadRule(item, $"{path}[{index++}]"));
+        }
+
+        return rules;
+    }
+
+    private ToolApprovalRule ReadRule(JsonElement item, string itemPath)
+    {
+        RequireKind(item, itemPath, JsonValueKind.Object, "an object with \"tool\" and \"when\"");
+        foreach (var property in item.EnumerateObject())
+        {
+            if (property.Name is not ("tool" or "when"))
+            {
+                throw Error($"{itemPath}.{property.Name}", "unknown key; expected tool and when");
+            }
+        }
+
+        if (!item.TryGetProperty("tool", out var tool))
+        {
+            throw Error(itemPath, "missing \"tool\", the server/tool pattern the rule applies to (e.g. \"refunds/issue_refund\")");
+        }
+
+        if (!item.TryGetProperty("when", out var when))
+        {
+            throw Error(itemPath, "missing \"when\", a CEL condition on the call's arguments (e.g. \"args.amount > 100\")");
+        }
+
+        var pattern = ReadString(tool, $"{itemPath}.tool", expand: false);
+        RequirePattern(pattern, $"{itemPath}.tool");
+        var condition = ReadString(when, $"{itemPath}.when", expand: false);
+        try
+        {
+            return new ToolApprovalRule(pattern, ArgumentCondition.Parse(condition));
+        }
+        catch (ArgumentConditionException e)
+        {
+            throw Error($"{itemPath}.when", e.Message);
+        }
+    }
+
+    private void RequirePattern(string pattern, string path)
+    {
+        var slash = pattern.IndexOf('/');
+        if (slash <= 0 || slash == pattern.Length - 1 || pattern.IndexOf('/', slash + 1) >= 0)
+        {
+            throw Error(path, $"\"{pattern}\" is not a server/tool pattern (e.g. \"filesystem/write_file\", \"memory/*\")");
+        }
     }
 
     private TimeSpan ReadSeconds(JsonElement value, string path)

@@ -15,7 +15,11 @@ namespace AgentMesh.Services.ToolHost.Configuration;
 ///   "agentmesh": {
 ///     "toolTimeoutSeconds": 60,
 ///     "connectTimeoutSeconds": 30,
-///     "approval": { "require": ["filesystem/write_file"], "exempt": ["memory/*"] }
+///     "approval": {
+///       "require": ["filesystem/write_file"],
+///       "rules": [{ "tool": "refunds/issue_refund", "when": "args.amount > 100" }],
+///       "exempt": ["memory/*"]
+///     }
 ///   }
 /// }
 /// </code>

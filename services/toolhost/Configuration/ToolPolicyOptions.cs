@@ -1,11 +1,13 @@
+using AgentMesh.Services.ToolHost.Policy;
+
 namespace AgentMesh.Services.ToolHost.Configuration;
 
 /// <summary>
 /// The AgentMesh section of the config file (<c>"agentmesh": {…}</c>): approval rules and timeouts.
 /// Rules are <c>server/tool</c> patterns where <c>*</c> matches any run of characters other than
-/// <c>/</c> (e.g. <c>memory/*</c>, <c>*/delete_*</c>). Precedence, see <see cref="Policy.ToolApprovalPolicy"/>:
-/// an explicit <see cref="RequireApproval"/> rule wins over <see cref="ExemptFromApproval"/>, which
-/// wins over the tool's <c>destructiveHint</c> annotation.
+/// <c>/</c> (e.g. <c>memory/*</c>, <c>*/delete_*</c>). Precedence, see <see cref="ToolApprovalPolicy"/>:
+/// an explicit <see cref="RequireApproval"/> rule wins over <see cref="ApprovalRules"/> (rules on arguments),
+/// which win over <see cref="ExemptFromApproval"/>, which wins over the tool's <c>destructiveHint</c> annotation.
 /// </summary>
 public sealed record ToolPolicyOptions
 {
@@ -17,6 +19,12 @@ public sealed record ToolPolicyOptions
 
     /// <summary><c>approval.require</c>: tools always gated behind a human approval. Default empty.</summary>
     public IReadOnlyList<string> RequireApproval { get; init; } = [];
+
+    /// <summary>
+    /// <c>approval.rules</c>: rules on arguments, in file order (<c>{"tool": "refunds/issue_refund", "when": "args.amount > 100"}</c>);
+    /// a tool matched by one or more is gated per call, exactly when a matching rule holds. Default empty.
+    /// </summary>
+    public IReadOnlyList<ToolApprovalRule> ApprovalRules { get; init; } = [];
 
     /// <summary><c>approval.exempt</c>: tools never gated, even when annotated destructive. Default empty.</summary>
     public IReadOnlyList<string> ExemptFromApproval { get; init; } = [];

@@ -1,5 +1,6 @@
 using AgentMesh.Contracts.V1;
 using AgentMesh.Services.ToolHost.Catalog;
+using AgentMesh.Services.ToolHost.Policy;
 
 namespace AgentMesh.Services.ToolHost.Grpc;
 
@@ -44,8 +45,16 @@ internal static class ToolContractMapper
             Annotations = annotations,
             RequiresApproval = info.Approval.RequiresApproval,
             ApprovalReason = info.Approval.RequiresApproval ? info.Approval.Reason ?? "" : "",
+            ApprovalDependsOnArguments = info.Approval.DependsOnArguments,
         };
     }
+
+    /// <summary>One call's verdict; the reason is empty when the call is not gated.</summary>
+    public static CheckToolCallResponse ToContract(ToolApprovalVerdict verdict) => new()
+    {
+        RequiresApproval = verdict.RequiresApproval,
+        Reason = verdict.RequiresApproval ? verdict.Reason ?? "" : "",
+    };
 
     public static CallToolResponse ToContract(ToolCallOutcome outcome) => new()
     {

@@ -78,6 +78,26 @@ public sealed class ToolHostService(McpToolCatalog catalog, ILogger<ToolHostServ
         await responseStream.WriteAsync(ToolContractMapper.ToContract(outcome), context.CancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Unary: whether one call with these arguments waits for an approval (approval rules on arguments), and why.</summary>
+    public override async Task<CheckToolCallResponse> CheckToolCall(CheckToolCallRequest request, ServerCallContext context)
+    {
+        var arguments = ParseArguments(request.ArgumentsJson);
+        if (request.Server.Length == 0 || request.Tool.Length == 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "server and tool must both be set (see ListTools)"));
+        }
+
+        try
+        {
+            var verdict = await catalog.CheckToolCallAsync(request.Server, request.Tool, arguments, context.CancellationToken).ConfigureAwait(false);
+            return ToolContractMapper.ToContract(verdict);
+        }
+        catch (Exception e) when (ToolHostErrors.ToRpcException(e) is { } rpc)
+        {
+            throw rpc;
+        }
+    }
+
     private static JsonElement ParseArguments(string argumentsJson)
     {
         if (string.IsNullOrWhiteSpace(argumentsJson))

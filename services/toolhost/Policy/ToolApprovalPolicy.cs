@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using AgentMesh.Services.ToolHost.Catalog;
 using AgentMesh.Services.ToolHost.Configuration;
@@ -5,19 +6,24 @@ using AgentMesh.Services.ToolHost.Configuration;
 namespace AgentMesh.Services.ToolHost.Policy;
 
 /// <summary>
-/// Decides whether a tool needs a human approval. Order, first match wins:
-/// 1. an <c>approval.require</c> pattern matches → required (an explicit rule beats an exemption);
-/// 2. an <c>approval.exempt</c> pattern matches → not required (an exemption beats the annotation);
-/// 3. the tool's <c>readOnlyHint</c> is true → not required (the MCP spec gives <c>destructiveHint</c> meaning only
+/// Decides whether a tool, or one call of it, needs a human approval. Order, first match wins:
+/// 1. an <c>approval.require</c> pattern matches → every call is gated (an explicit requirement beats everything);
+/// 2. one or more <c>approval.rules</c> match the tool → the rules decide per call: a call is gated exactly when a
+///    matching rule's condition holds for its arguments, or cannot be evaluated for them (a missing argument, a
+///    type that does not fit: gated, to be safe, with the error in the reason). The rules replace what follows
+///    for that tool: a destructive tool under a rule runs without approval when no rule holds;
+/// 3. an <c>approval.exempt</c> pattern matches → not required (an exemption beats the annotation);
+/// 4. the tool's <c>readOnlyHint</c> is true → not required (the MCP spec gives <c>destructiveHint</c> meaning only
 ///    when <c>readOnlyHint</c> is false);
-/// 4. the tool's <c>destructiveHint</c> → required when true, not when false;
-/// 5. <c>destructiveHint</c> unset → <see cref="ToolPolicyOptions.AssumeDestructiveWhenUnset"/> (default true: the
+/// 5. the tool's <c>destructiveHint</c> → required when true, not when false;
+/// 6. <c>destructiveHint</c> unset → <see cref="ToolPolicyOptions.AssumeDestructiveWhenUnset"/> (default true: the
 ///    MCP spec's default for <c>destructiveHint</c> is true, so an unannotated tool is gated).
 /// Patterns are <c>server/tool</c>; <c>*</c> matches any characters except <c>/</c>; matching is ordinal.
 /// </summary>
 public sealed class ToolApprovalPolicy
 {
     private readonly (string Pattern, Regex Regex)[] _require;
+    private readonly (ToolApprovalRule Rule, Regex Regex)[] _rules;
     private readonly (string Pattern, Regex Regex)[] _exempt;
     private readonly bool _assumeDestructive;
 
@@ -26,11 +32,16 @@ public sealed class ToolApprovalPolicy
     {
         ArgumentNullException.ThrowIfNull(options);
         _require = options.RequireApproval.Select(p => (p, ToRegex(p))).ToArray();
+        _rules = options.ApprovalRules.Select(r => (r, ToRegex(r.Tool))).ToArray();
         _exempt = options.ExemptFromApproval.Select(p => (p, ToRegex(p))).ToArray();
         _assumeDestructive = options.AssumeDestructiveWhenUnset;
     }
 
-    /// <summary>The verdict for <paramref name="tool"/> on <paramref name="server"/> given its annotations.</summary>
+    /// <summary>
+    /// The verdict for <paramref name="tool"/> on <paramref name="server"/> given its annotations. For a tool under
+    /// <c>approval.rules</c> it is required with <see cref="ToolApprovalVerdict.DependsOnArguments"/> set and a reason
+    /// listing the rules (<c>per call: rule: …</c>): ask <see cref="EvaluateCall"/> for each call.
+    /// </summary>
     public ToolApprovalVerdict Evaluate(string server, string tool, ToolAnnotationsInfo annotations)
     {
         var id = $"{server}/{tool}";
@@ -40,6 +51,12 @@ public sealed class ToolApprovalPolicy
             {
                 return new ToolApprovalVerdict(true, $"rule: {pattern}");
             }
+        }
+
+        var rules = RulesFor(id);
+        if (rules.Count > 0)
+        {
+            return new ToolApprovalVerdict(true, "per call: " + string.Join("; ", rules.Select(r => $"rule: {r}")), DependsOnArguments: true);
         }
 
         foreach (var (pattern, regex) in _exempt)
@@ -59,6 +76,42 @@ public sealed class ToolApprovalPolicy
             _ => new ToolApprovalVerdict(false, null),
         };
     }
+
+    /// <summary>
+    /// The verdict for one call of <paramref name="tool"/> with <paramref name="arguments"/> (a JSON object;
+    /// undefined means <c>{}</c>): the tool's verdict (<see cref="Evaluate"/>) unless <c>approval.rules</c> decide.
+    /// Then it is required when a matching rule holds (reason <c>rule: refunds/issue_refund when args.amount > 100</c>,
+    /// the first in file order that holds) or cannot be evaluated (the reason adds why), and not required (reason null)
+    /// when every matching rule is false.
+    /// </summary>
+    public ToolApprovalVerdict EvaluateCall(string server, string tool, ToolAnnotationsInfo annotations, JsonElement arguments)
+    {
+        var verdict = Evaluate(server, tool, annotations);
+        if (!verdict.DependsOnArguments)
+        {
+            return verdict;
+        }
+
+        string? failure = null;
+        foreach (var rule in RulesFor($"{server}/{tool}"))
+        {
+            try
+            {
+                if (rule.When.Holds(arguments))
+                {
+                    return new ToolApprovalVerdict(true, $"rule: {rule}", DependsOnArguments: true);
+                }
+            }
+            catch (ArgumentConditionException e)
+            {
+                failure ??= $"rule: {rule} (cannot be evaluated for these arguments, so the call is gated: {e.Message})";
+            }
+        }
+
+        return new ToolApprovalVerdict(failure is not null, failure, DependsOnArguments: true);
+    }
+
+    private List<ToolApprovalRule> RulesFor(string id) => _rules.Where(r => r.Regex.IsMatch(id)).Select(r => r.Rule).ToList();
 
     private static Regex ToRegex(string pattern)
         => new("^" + Regex.Escape(pattern).Replace(@"\*", "[^/]*", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant);

@@ -43,12 +43,12 @@ public sealed class ContractBindingTests
                 ("agentmesh.v1.Orchestrator", "GetRun"), ("agentmesh.v1.Orchestrator", "ListRuns"), ("agentmesh.v1.Orchestrator", "ListToolCalls"),
                 ("agentmesh.v1.Orchestrator", "WatchRun"),
                 ("agentmesh.v1.State", "GetCheckpoint"), ("agentmesh.v1.State", "GetRun"), ("agentmesh.v1.State", "ListRuns"), ("agentmesh.v1.State", "ReadRunEvents"),
-                ("agentmesh.v1.ToolHost", "ListTools"),
+                ("agentmesh.v1.ToolHost", "CheckToolCall"), ("agentmesh.v1.ToolHost", "ListTools"),
             ],
             MeshServiceConfig.RetryableMethods.Order());
         var config = MeshServiceConfig.Create(4);
         var retry = Assert.Single(config.MethodConfigs);
-        Assert.Equal(9, retry.Names.Count);
+        Assert.Equal(10, retry.Names.Count);
         Assert.Equal([Grpc.Core.StatusCode.Unavailable], retry.RetryPolicy!.RetryableStatusCodes);
     }
 }

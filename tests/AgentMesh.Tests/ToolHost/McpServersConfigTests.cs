@@ -56,6 +56,25 @@ public sealed class McpServersConfigTests : IDisposable
     }
 
     [Fact]
+    public void Loads_approval_rules_on_arguments_in_file_order()
+    {
+        var path = Write("""
+            {
+              "mcpServers": {},
+              "agentmesh": { "approval": { "rules": [
+                { "tool": "refunds/issue_refund", "when": "args.amount > 100" },
+                { "tool": "*/delete_*", "when": "has(args.recursive) && args.recursive" }
+              ] } }
+            }
+            """);
+
+        var rules = McpServersConfig.Load(path).Policy.ApprovalRules;
+
+        Assert.Equal(["refunds/issue_refund when args.amount > 100", "*/delete_* when has(args.recursive) && args.recursive"], rules.Select(r => r.ToString()));
+        Assert.True(rules[0].When.Holds(System.Text.Json.JsonDocument.Parse("""{"amount":149.0}""").RootElement));
+    }
+
+    [Fact]
     public void Defaults_apply_without_agentmesh_section_and_absolute_cwd_is_kept()
     {
         var path = Write("""{"mcpServers":{"a":{"command":"x","cwd":"/tmp"}}}""");
@@ -63,6 +82,7 @@ public sealed class McpServersConfigTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(60), config.Policy.ToolTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), config.Policy.ConnectTimeout);
         Assert.Empty(config.Policy.RequireApproval);
+        Assert.Empty(config.Policy.ApprovalRules);
         Assert.True(config.Policy.AssumeDestructiveWhenUnset);
         Assert.Equal("/tmp", config.Servers[0].WorkingDirectory);
         Assert.Empty(config.Servers[0].Arguments);
@@ -95,6 +115,13 @@ public sealed class McpServersConfigTests : IDisposable
     [InlineData("""{"mcpServers":{},"agentmesh":{"approval":{"assumeDestructive":"no"}}}""", "$.agentmesh.approval.assumeDestructive", "must be true or false")]
     [InlineData("""{"mcpServers":{},"agentmesh":{"timeout":5}}""", "$.agentmesh.timeout", "unknown key")]
     [InlineData("""{"mcpServers":{"a/b":{"command":"x"}}}""", "$.mcpServers.a/b", "must not contain '/'")]
+    [InlineData("""{"mcpServers":{},"agentmesh":{"approval":{"rules":[{"tool":"refunds/issue_refund","when":"args.amount >"}]}}}""", "$.agentmesh.approval.rules[0].when", "not a CEL expression: Line 1:13")]
+    [InlineData("""{"mcpServers":{},"agentmesh":{"approval":{"rules":[{"tool":"a/b","when":"true"},{"tool":"a/c","when":"amount > 100"}]}}}""", "$.agentmesh.approval.rules[1].when", "the variable args")]
+    [InlineData("""{"mcpServers":{},"agentmesh":{"approval":{"rules":[{"tool":"issue_refund","when":"true"}]}}}""", "$.agentmesh.approval.rules[0].tool", "not a server/tool pattern")]
+    [InlineData("""{"mcpServers":{},"agentmesh":{"approval":{"rules":[{"tool":"a/b"}]}}}""", "$.agentmesh.approval.rules[0]", "missing \"when\"")]
+    [InlineData("""{"mcpServers":{},"agentmesh":{"approval":{"rules":[{"tool":"a/b","when":"true","if":"x"}]}}}""", "$.agentmesh.approval.rules[0].if", "unknown key")]
+    [InlineData("""{"mcpServers":{},"agentmesh":{"approval":{"rules":{"a/b":"true"}}}}""", "$.agentmesh.approval.rules", "must be an array")]
+    [InlineData("""{"mcpServers":{},"agentmesh":{"approval":{"rules":[{"tool":"a/b","when":100}]}}}""", "$.agentmesh.approval.rules[0].when", "must be a string")]
     public void Malformed_config_names_file_and_json_path(string json, string jsonPath, string problem)
     {
         var path = Write(json);
