@@ -174,6 +174,12 @@ public sealed class AgentLoop(
             budget.BeforeModelCall(checkpoint);
             var turn = checkpoint.Turns + 1;
             var chatOptions = new ChatOptions { Tools = tools.Functions };
+            if (role.OutputSchema is { } outputSchema)
+            {
+                // Providers with structured outputs hold the answer to the schema; the answer is checked here either way.
+                chatOptions.ResponseFormat = ChatResponseFormat.ForJsonSchema(outputSchema.Document, role.Name + "_answer");
+            }
+
             ModelCallTags.Set(chatOptions, role.Name, step.Id, turn);
             var response = await CallModelAsync(chat, TranscriptMessages.ToChatMessages(checkpoint.Transcript), chatOptions, request.RunId, step, turn, cancellationToken).ConfigureAwait(false);
             var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
@@ -186,11 +192,7 @@ public sealed class AgentLoop(
             checkpoint.CostUsd += turnUsage.CostUsd;
             checkpoint.Transcript.Add(new TranscriptEntry("assistant", response.Text, calls));
 
-            if (calls.Count == 0)
-            {
-                checkpoint.FinalOutput = response.Text;
-            }
-
+            var answerProblem = calls.Count == 0 ? Finish(checkpoint, role, response.Text) : null;
             saver.Save(checkpoint);
             await emit(new RunStepEvent
             {
@@ -203,6 +205,13 @@ public sealed class AgentLoop(
             }).ConfigureAwait(false);
             AgentsLog.ModelTurn(logger, request.RunId, step.Id, turn, calls.Count);
             budget.AfterModelCall(checkpoint);
+            if (answerProblem is not null)
+            {
+                throw new RpcException(
+                    new Status(StatusCode.FailedPrecondition, $"model_error: step \"{step.Id}\" (role {role.Name}) gave a final answer that does not fit its output schema again after being told what was wrong: {answerProblem}"),
+                    new Metadata { { FailureClasses.Trailer, FailureClasses.Model } });
+            }
+
             if (LoopDetector.Repeats(checkpoint.Transcript, options.Value.LoopDetectionRepeats) is { } repeated)
             {
                 throw new RpcException(
@@ -379,12 +388,44 @@ public sealed class AgentLoop(
         return calls.Where(c => !answered.Contains(c.Id)).ToList();
     }
 
+    /// <summary>
+    /// Takes <paramref name="text"/> as the step's final answer. For a role with an output schema the answer must fit it:
+    /// the first time it does not, the model is told why in a correction turn (a user message) and the step goes on.
+    /// Returns what was wrong when the answer missed the schema again after that correction (the step fails), else null.
+    /// </summary>
+    private static string? Finish(StepCheckpoint checkpoint, AgentRole role, string text)
+    {
+        if (role.OutputSchema is null)
+        {
+            checkpoint.FinalOutput = text;
+            return null;
+        }
+
+        var (json, problem) = role.OutputSchema.Check(text);
+        if (json is not null)
+        {
+            (checkpoint.FinalOutput, checkpoint.Structured) = (json, true);
+            return null;
+        }
+
+        if (checkpoint.OutputCorrected)
+        {
+            return problem;
+        }
+
+        checkpoint.OutputCorrected = true;
+        checkpoint.Transcript.Add(new TranscriptEntry("user",
+            $"Your final answer must be one JSON value that fits this JSON Schema, with nothing around it: {role.OutputSchema.Document.GetRawText()}. What was wrong: {problem}. Answer again."));
+        return null;
+    }
+
     private static RunStepEvent Result(StepCheckpoint checkpoint) => new()
     {
         Result = new StepResult
         {
             Output = checkpoint.FinalOutput ?? "",
             Usage = checkpoint.ToUsage(),
+            OutputValue = checkpoint.Structured ? Google.Protobuf.WellKnownTypes.Value.Parser.ParseJson(checkpoint.FinalOutput) : null,
         },
     };
 

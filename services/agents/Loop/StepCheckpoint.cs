@@ -38,8 +38,14 @@ public sealed class StepCheckpoint
         InputTokens = InputTokens, OutputTokens = OutputTokens, CachedInputTokens = CachedInputTokens, CostUsd = CostUsd, ToolCalls = ToolCalls,
     };
 
-    /// <summary>Set once the model gave its final answer.</summary>
+    /// <summary>Set once the model gave its final answer (for a role with an output schema: the validated JSON).</summary>
     public string? FinalOutput { get; set; }
+
+    /// <summary>Whether <see cref="FinalOutput"/> is a structured output: JSON that fits the role's output schema.</summary>
+    public bool Structured { get; set; }
+
+    /// <summary>Whether the model was already told once that its final answer did not fit the role's output schema.</summary>
+    public bool OutputCorrected { get; set; }
 
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 

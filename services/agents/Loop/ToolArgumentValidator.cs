@@ -11,9 +11,6 @@ namespace AgentMesh.Services.Agents.Loop;
 /// </summary>
 public sealed class ToolArgumentValidator
 {
-    private const int MaxProblems = 5;
-    private static readonly EvaluationOptions Check = new() { OutputFormat = OutputFormat.Flag };
-    private static readonly EvaluationOptions Explain = new() { OutputFormat = OutputFormat.List };
     private readonly ConcurrentDictionary<(string Server, string Tool, string SchemaJson), Lazy<JsonSchema?>> _schemas = new();
     private int _built;
     private readonly BuildOptions _build = new() { SchemaRegistry = new SchemaRegistry() };
@@ -24,17 +21,7 @@ public sealed class ToolArgumentValidator
         if (string.IsNullOrWhiteSpace(inputSchemaJson) || Schema(server, tool, inputSchemaJson) is not { } schema)
             return null;
         using var arguments = JsonDocument.Parse(argumentsJson);
-        // A valid call (the usual case) is checked with the cheapest output; a failure is evaluated again for its details.
-        if (schema.Evaluate(arguments.RootElement, Check).IsValid)
-            return null;
-        var results = schema.Evaluate(arguments.RootElement, Explain);
-        var problems = (results.Details ?? [])
-            .Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => $"{Where(d.InstanceLocation.ToString())}: {e.Value}"))
-            .Distinct()
-            .Take(MaxProblems)
-            .ToList();
-        return problems.Count > 0 ? string.Join("; ", problems) : "the arguments do not match the schema";
+        return JsonSchemaProblems.Find(schema, arguments.RootElement, "arguments");
     }
 
     private JsonSchema? Schema(string server, string tool, string schemaJson)
@@ -53,6 +40,4 @@ public sealed class ToolArgumentValidator
             return null;
         }
     }
-
-    private static string Where(string pointer) => pointer is "" or "#" ? "arguments" : $"arguments{pointer}";
 }

@@ -2,7 +2,8 @@ namespace AgentMesh.Services.Agents.Roles;
 
 /// <summary>
 /// The agent roles, one Markdown file per role (<c>&lt;role&gt;.md</c>): an optional front matter
-/// block (<c>---</c> lines) with <c>description: …</c>, then the system prompt.
+/// block (<c>---</c> lines) with <c>description: …</c>, then the system prompt. A role may declare the JSON Schema of
+/// its final answer in <c>&lt;role&gt;.schema.json</c> beside it (structured output, <see cref="OutputSchema"/>).
 /// </summary>
 public sealed class AgentRoleCatalog
 {
@@ -17,7 +18,7 @@ public sealed class AgentRoleCatalog
 
     public IReadOnlyCollection<string> Names => _roles.Keys;
 
-    /// <summary>Loads every <c>*.md</c> file of <paramref name="directory"/>. Throws <see cref="InvalidOperationException"/> when the folder is missing or holds no role.</summary>
+    /// <summary>Loads every <c>*.md</c> file of <paramref name="directory"/> and its schema, if any. Throws <see cref="InvalidOperationException"/> when the folder is missing, holds no role, or a schema is not a JSON Schema.</summary>
     public static AgentRoleCatalog Load(string directory)
     {
         if (!Directory.Exists(directory))
@@ -30,7 +31,8 @@ public sealed class AgentRoleCatalog
         {
             var name = Path.GetFileNameWithoutExtension(file);
             var (description, prompt) = Split(File.ReadAllText(file));
-            roles[name] = new AgentRole(name, description, prompt);
+            var schemaFile = Path.Combine(directory, name + ".schema.json");
+            roles[name] = new AgentRole(name, description, prompt, File.Exists(schemaFile) ? OutputSchema.Load(schemaFile) : null);
         }
 
         if (roles.Count == 0)

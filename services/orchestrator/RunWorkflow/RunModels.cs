@@ -27,8 +27,8 @@ public sealed record PlanOutcome(PlanDocument? Plan, UsageTotals Usage)
     public StepFailure? Failure { get; init; }
 }
 
-/// <summary>A dependency's output handed to a step.</summary>
-public sealed record DependencyOutput(string StepId, string Role, string Output);
+/// <summary>A dependency's output handed to a step; <paramref name="Structured"/> when it is JSON that fits its role's output schema.</summary>
+public sealed record DependencyOutput(string StepId, string Role, string Output, bool Structured = false);
 
 /// <summary>A human decision on an approval (<paramref name="DecidedAt"/> in UTC).</summary>
 public sealed record Decision(string ApprovalId, bool Approved, string Reason, DateTime DecidedAt)
@@ -68,6 +68,9 @@ public sealed record StepOutcome(string? Output, UsageTotals Usage, IReadOnlyLis
 {
     /// <summary>Set when the step failed in a way retrying cannot fix (failure class <c>logic</c>, <c>model</c> or <c>fatal</c>): the run fails.</summary>
     public StepFailure? Failure { get; init; }
+
+    /// <summary>Whether <see cref="Output"/> is a structured output (JSON that fits the role's output schema).</summary>
+    public bool Structured { get; init; }
 }
 
 /// <summary>A step's failure that ends the run: its class (e.g. <c>logic</c>) and a message for a person.</summary>

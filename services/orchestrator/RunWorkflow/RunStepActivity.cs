@@ -35,9 +35,10 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
                         await runEvents.FlushAsync().ConfigureAwait(false);
                         return new StepOutcome(null, UsageTotals.Zero, message.AwaitingApproval.Approvals.Select(PendingApproval.FromProto).ToList());
                     case RunStepEvent.EventOneofCase.Result:
-                        runEvents.Add(new RunEvent { StepCompleted = new StepCompleted { StepId = step.Id, Output = message.Result.Output, Usage = message.Result.Usage } });
+                        var result = message.Result;
+                        runEvents.Add(new RunEvent { StepCompleted = new StepCompleted { StepId = step.Id, Output = result.Output, Usage = result.Usage, OutputValue = result.OutputValue } });
                         await runEvents.FlushAsync().ConfigureAwait(false);
-                        return new StepOutcome(message.Result.Output, UsageTotals.FromProto(message.Result.Usage), []);
+                        return new StepOutcome(result.Output, UsageTotals.FromProto(result.Usage), []) { Structured = result.OutputValue is not null };
                     default:
                         if (Progress(message) is { } progress)
                         {
@@ -97,7 +98,10 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
             Step = new PlanStep { Id = input.Step.Id, AgentRole = input.Step.Role, Instruction = input.Step.Instruction },
         };
         request.Step.DependsOn.AddRange(input.Step.DependsOn);
-        request.DependencyOutputs.AddRange(input.Dependencies.Select(d => new StepOutput { StepId = d.StepId, AgentRole = d.Role, Output = d.Output }));
+        request.DependencyOutputs.AddRange(input.Dependencies.Select(d => new StepOutput
+        {
+            StepId = d.StepId, AgentRole = d.Role, Output = d.Output, OutputValue = d.Structured ? Google.Protobuf.WellKnownTypes.Value.Parser.ParseJson(d.Output) : null,
+        }));
         request.Decisions.AddRange(input.Decisions.Select(d => d.ToProto()));
         request.Budget = input.Budget.ToProto();
         request.RunUsage = input.RunUsage.ToProto();

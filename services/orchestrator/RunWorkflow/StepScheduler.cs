@@ -17,6 +17,7 @@ internal sealed class StepScheduler(
     WorkflowContext context, RunInput input, PlanDocument plan, WorkflowTaskOptions activityOptions, UsageTotals usedBefore)
 {
     private readonly Dictionary<string, string> _outputs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _structured = new(StringComparer.Ordinal);
     private readonly List<Task> _usageUpdates = [];
 
     /// <summary>What the run used so far: planning, and every step that ended (failed ones included).</summary>
@@ -51,7 +52,7 @@ internal sealed class StepScheduler(
     private async Task<string> RunStepAsync(PlanDocumentStep step)
     {
         var dependencies = step.DependsOn
-            .Select(id => new DependencyOutput(id, plan.Steps.First(s => s.Id == id).Role, _outputs[id]))
+            .Select(id => new DependencyOutput(id, plan.Steps.First(s => s.Id == id).Role, _outputs[id], _structured.Contains(id)))
             .ToList();
         var decisions = new List<Decision>();
         for (var attempt = 1; ; attempt++)
@@ -80,6 +81,11 @@ internal sealed class StepScheduler(
                 }
 
                 _usageUpdates.Add(context.CallActivityAsync(nameof(UpdateRunActivity), new RunUpdate(input.RunId) { Usage = Usage }));
+                if (outcome.Structured)
+                {
+                    _structured.Add(step.Id);
+                }
+
                 return outcome.Output ?? "";
             }
 
