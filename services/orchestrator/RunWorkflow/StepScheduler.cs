@@ -108,7 +108,11 @@ internal sealed class StepScheduler(
         var timeout = approvalTimeout;
         if (input.Budget.Deadline(input.StartedAt) is { } deadline && deadline - context.CurrentUtcDateTime < timeout)
         {
-            timeout = deadline > context.CurrentUtcDateTime ? deadline - context.CurrentUtcDateTime : TimeSpan.Zero;
+            timeout = deadline - context.CurrentUtcDateTime;
+            if (timeout <= TimeSpan.Zero && input.Budget.WallTimeOverrun(input.StartedAt, context.CurrentUtcDateTime, stepId) is { } over)
+            {
+                throw new StepFailedException(StepFailure.From(over));
+            }
         }
 
         try
