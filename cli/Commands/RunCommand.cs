@@ -19,10 +19,18 @@ internal static class RunCommand
         var data = CliOptions.Data();
         var output = CliOptions.Output();
         var autoApprove = new Option<bool>("--auto-approve") { Description = "Approve every gated tool call." };
+        var autoDeny = new Option<bool>("--auto-deny") { Description = "Deny every gated tool call (reason \"--auto-deny\")." };
         var command = new Command("run", "Run a scenario on the embedded mesh (or on --address) and show its progress.")
         {
-            scenario, goal, address, data, output, autoApprove,
+            scenario, goal, address, data, output, autoApprove, autoDeny,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(autoApprove) && result.GetValue(autoDeny))
+            {
+                result.AddError("--auto-approve and --auto-deny cannot be used together.");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var json = parse.GetValue(output) == "json";
@@ -41,6 +49,7 @@ internal static class RunCommand
             }
 
             var mode = parse.GetValue(autoApprove) ? ApprovalMode.Approve
+                : parse.GetValue(autoDeny) ? ApprovalMode.Deny
                 : !json && !Console.IsInputRedirected ? ApprovalMode.Ask
                 : ApprovalMode.None;
             var watcher = new RunWatcher(orchestrator, new RunEventPrinter(json, console), mode, console);

@@ -16,6 +16,9 @@ public enum ApprovalMode
 
     /// <summary>Approve every one.</summary>
     Approve,
+
+    /// <summary>Deny every one.</summary>
+    Deny,
 }
 
 /// <summary>Follows a run's events to its end, printing them and answering approvals.</summary>
@@ -57,6 +60,9 @@ public sealed class RunWatcher(Orchestrator.OrchestratorClient orchestrator, Run
             case ApprovalMode.Approve:
                 approve = true;
                 break;
+            case ApprovalMode.Deny:
+                approve = false;
+                break;
             case ApprovalMode.Ask:
                 approve = await new ConfirmationPrompt($"Allow [yellow]{Markup.Escape(request.Server)}/{Markup.Escape(request.Tool)}[/]?") { DefaultValue = false }
                     .ShowAsync(console, cancellationToken).ConfigureAwait(false);
@@ -70,7 +76,12 @@ public sealed class RunWatcher(Orchestrator.OrchestratorClient orchestrator, Run
         {
             ApprovalId = request.ApprovalId,
             Approve = approve,
-            Reason = approvals == ApprovalMode.Approve ? "--auto-approve" : "answered at the terminal",
+            Reason = approvals switch
+            {
+                ApprovalMode.Approve => "--auto-approve",
+                ApprovalMode.Deny => "--auto-deny",
+                _ => "answered at the terminal",
+            },
         }, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 // The refund tools as an MCP server: stdio by default, Streamable HTTP at /mcp with --http (and
-// --urls). --db <file> (default refunds.db) is created and seeded when missing; --today yyyy-MM-dd
-// pins today's date. See README.md.
+// --urls). --db <file> (default refunds.db) is created and seeded when missing (--reset: seeded
+// again at every start); --today yyyy-MM-dd pins today's date. See README.md.
 RefundServerOptions options;
 try
 {
@@ -20,7 +20,7 @@ catch (ArgumentException error)
 
 var calendar = new BusinessCalendar(TimeProvider.System, options.Today);
 var database = new PurchaseDatabase(options.DatabasePath);
-await database.InitializeAsync(calendar.Today);
+await database.InitializeAsync(calendar.Today, options.Reset);
 
 if (options.Http)
 {

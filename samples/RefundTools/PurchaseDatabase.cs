@@ -22,14 +22,22 @@ public sealed class PurchaseDatabase
     /// <summary>The database file's full path.</summary>
     public string Path { get; }
 
-    /// <summary>Creates the file and the tables with <see cref="PurchaseSeed"/>'s purchases, dated back from <paramref name="today"/>, unless the tables exist.</summary>
-    /// <returns>True when it seeded a new database.</returns>
-    public async Task<bool> InitializeAsync(DateOnly today, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates the file and the tables with <see cref="PurchaseSeed"/>'s purchases, dated back from <paramref name="today"/>, unless the tables exist.
+    /// With <paramref name="reset"/>, existing tables are dropped first (every purchase and refund in the file is lost), in the same transaction.
+    /// </summary>
+    /// <returns>True when it seeded the database.</returns>
+    public async Task<bool> InitializeAsync(DateOnly today, bool reset = false, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
+        if (reset)
+        {
+            await ExecuteAsync(connection, transaction, PurchaseSchema.Drop, cancellationToken).ConfigureAwait(false);
+        }
+
         var exists = await ScalarAsync(connection, transaction, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'purchases';", cancellationToken).ConfigureAwait(false);
         if (exists != 0)
         {

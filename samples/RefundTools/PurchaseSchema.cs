@@ -22,6 +22,12 @@ internal static class PurchaseSchema
         );
         """;
 
+    /// <summary>Drops the tables (refunds first, for its foreign key) and with them their rows, indexes and refund id sequence.</summary>
+    public const string Drop = """
+        DROP TABLE IF EXISTS refunds;
+        DROP TABLE IF EXISTS purchases;
+        """;
+
     /// <summary>The columns <see cref="PurchaseDatabase"/> reads a purchase and its refund from, in this order.</summary>
     public const string SelectPurchase = """
         SELECT p.purchase_id, p.customer_id, p.product, p.amount_cents, p.purchased_at,

@@ -14,6 +14,13 @@ public sealed class RefundServerOptions
     /// <summary>A fixed "today" for reproducible runs: <c>--today yyyy-MM-dd</c>, else <c>REFUNDS_TODAY</c>; null means the current UTC date.</summary>
     public DateOnly? Today { get; private init; }
 
+    /// <summary>
+    /// True with <c>--reset</c>: the database starts from the seed at every start of the server, losing every
+    /// purchase and refund in it, so a demo or a recorded run begins from the same data each time. A server that is
+    /// restarted (e.g. by the ToolHost after it died) starts over too; never use it on data you keep.
+    /// </summary>
+    public bool Reset { get; private init; }
+
     /// <summary>True with <c>--http</c>: serve Streamable HTTP at <c>/mcp</c> instead of stdio.</summary>
     public bool Http { get; private init; }
 
@@ -26,6 +33,7 @@ public sealed class RefundServerOptions
         var database = Environment.GetEnvironmentVariable("REFUNDS_DB");
         var today = Environment.GetEnvironmentVariable("REFUNDS_TODAY");
         var http = false;
+        var reset = false;
         var rest = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
@@ -40,6 +48,9 @@ public sealed class RefundServerOptions
                 case "--http":
                     http = true;
                     break;
+                case "--reset":
+                    reset = true;
+                    break;
                 default:
                     rest.Add(args[i]);
                     break;
@@ -51,6 +62,7 @@ public sealed class RefundServerOptions
             DatabasePath = string.IsNullOrWhiteSpace(database) ? "refunds.db" : database,
             Today = string.IsNullOrWhiteSpace(today) ? null : ParseDate(today),
             Http = http,
+            Reset = reset,
             HostArguments = rest,
         };
     }

@@ -38,6 +38,17 @@ public sealed class CliRunTests
         Assert.Contains("turn 2", last.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Auto_approve_and_auto_deny_together_are_a_bad_argument()
+    {
+        using var scenario = new ExampleScenario();
+        var (exitCode, stdout, stderr) = await CliProcess.RunAsync("run", ScenarioFile(scenario), "--data", scenario.DataDirectory, "--auto-approve", "--auto-deny");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--auto-approve and --auto-deny cannot be used together.", stdout + stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(scenario.DataDirectory, "state.db")), "no host was started");
+    }
+
     /// <summary>A scenario.json like the example's, but with this test's cassette.</summary>
     private static string ScenarioFile(ExampleScenario scenario)
     {

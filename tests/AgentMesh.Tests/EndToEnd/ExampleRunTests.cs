@@ -102,9 +102,9 @@ public sealed class ExampleRunTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => client.StartRunAsync(new StartRunRequest { Plan = plan }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Equal("Invalid plan: steps[1].agent_role: unknown role \"poet\"; known roles: analyst, researcher, reviewer, writer", error.Status.Detail);
+        Assert.Equal("Invalid plan: steps[1].agent_role: unknown role \"poet\"; known roles: analyst, researcher, reviewer, support, writer", error.Status.Detail);
         var violation = Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations);
-        Assert.Equal(("plan.steps[1].agent_role", "unknown role \"poet\"; known roles: analyst, researcher, reviewer, writer"), (violation.Field, violation.Description));
+        Assert.Equal(("plan.steps[1].agent_role", "unknown role \"poet\"; known roles: analyst, researcher, reviewer, support, writer"), (violation.Field, violation.Description));
 
         var empty = await Assert.ThrowsAsync<RpcException>(() => client.StartRunAsync(new StartRunRequest()).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, empty.StatusCode);
