@@ -299,7 +299,7 @@ public sealed class AgentLoop(
 
             if (!decision.Approved)
             {
-                var why = string.IsNullOrWhiteSpace(decision.Reason) ? "" : $" Reason: {decision.Reason}";
+                var why = string.IsNullOrWhiteSpace(decision.Reason) ? "" : $" Reason: {decision.Reason.Trim().TrimEnd('.')}.";
                 var denied = $"A human reviewer denied this call to {tool.Server}/{tool.Name}; it did not run.{why} Do not retry it; continue without it.";
                 await EmitCompletedAsync(emit, request, toolCall, isError: true, denied, 0).ConfigureAwait(false);
                 return new TranscriptEntry("tool", denied, ToolCallId: toolCall.Id, IsError: true);
