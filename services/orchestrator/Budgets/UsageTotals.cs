@@ -18,4 +18,15 @@ public sealed record UsageTotals(long InputTokens, long OutputTokens, long Cache
 
     public static UsageTotals FromProto(Usage? usage)
         => usage is null ? Zero : new(usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, usage.CostUsd, usage.ToolCalls);
+
+    /// <summary>Usage only grows: of two readings of one run, the larger of each count.</summary>
+    public static Usage Larger(Usage? stored, Usage update)
+        => stored is null ? update : new Usage
+        {
+            InputTokens = Math.Max(stored.InputTokens, update.InputTokens),
+            OutputTokens = Math.Max(stored.OutputTokens, update.OutputTokens),
+            CachedInputTokens = Math.Max(stored.CachedInputTokens, update.CachedInputTokens),
+            CostUsd = Math.Max(stored.CostUsd, update.CostUsd),
+            ToolCalls = Math.Max(stored.ToolCalls, update.ToolCalls),
+        };
 }

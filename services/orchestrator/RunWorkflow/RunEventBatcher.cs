@@ -6,13 +6,14 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// Appends a step's events to the run's log in the order they were added, without making the step wait
 /// for each: one append is in flight at a time, and the events added meanwhile go together in the next
 /// (one State call, one durable write). <see cref="FlushAsync"/> completes once every event added so far
-/// is durable, and throws what a failed append threw.
+/// is durable, and throws what a failed append threw. Its appends start after <paramref name="after"/> (a write of
+/// the run's log begun before it), when given.
 /// </summary>
-public sealed class RunEventBatcher(RunEventWriter writer, string runId, CancellationToken cancellationToken)
+public sealed class RunEventBatcher(RunEventWriter writer, string runId, CancellationToken cancellationToken, Task? after = null)
 {
     private readonly Lock _gate = new();
     private List<RunEvent> _pending = [];
-    private Task _appends = Task.CompletedTask;
+    private Task _appends = after ?? Task.CompletedTask;
     private bool _appending;
 
     /// <summary>

@@ -19,9 +19,11 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
     {
         var token = context.CancellationToken;
         var step = input.Step;
-        // Progress events are appended while the step goes on; the outcome is returned only once they are durable.
-        var runEvents = new RunEventBatcher(events, input.RunId, token);
-        runEvents.Add(new RunEvent { StepStarted = new StepStarted { StepId = step.Id, AgentRole = step.Role, Attempt = input.Attempt } });
+        // Progress events are appended while the step goes on; the outcome is returned only once they are durable. The
+        // first write also brings the run record's usage up to what the run used before this step.
+        var started = events.AppendWithUsageAsync(
+            input.RunId, [new RunEvent { StepStarted = new StepStarted { StepId = step.Id, AgentRole = step.Role, Attempt = input.Attempt } }], input.RunUsage.ToProto(), token);
+        var runEvents = new RunEventBatcher(events, input.RunId, token, started);
 
         var deadline = input.Budget.Deadline(input.RunStartedAt);
         using var call = agents.RunStep(ToRequest(input), deadline: deadline, cancellationToken: token);

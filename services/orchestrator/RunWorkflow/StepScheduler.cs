@@ -9,8 +9,8 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// Workflow-side execution of a plan's DAG: starts every step whose dependencies are done, waits
 /// for any to finish, repeats. A step that asks for approvals waits for their external events
 /// (denied after the approval timeout) and then runs again with the decisions. Each step starts with the run's
-/// budget and what the run used so far; as each step ends its usage is added, the run record is brought up to
-/// date, and the run-wide budgets are checked. A step whose outcome is a failure, or a budget used up (wall
+/// budget and what the run used so far (which its first write also records on the run, for GetRun); as each step
+/// ends its usage is added and the run-wide budgets are checked. A step whose outcome is a failure, or a budget used up (wall
 /// time included, also while approvals are awaited), ends the schedule with <see cref="StepFailedException"/>.
 /// </summary>
 internal sealed class StepScheduler(
@@ -18,7 +18,6 @@ internal sealed class StepScheduler(
 {
     private readonly Dictionary<string, string> _outputs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _structured = new(StringComparer.Ordinal);
-    private readonly List<Task> _usageUpdates = [];
 
     /// <summary>What the run used so far: planning, and every step that ended (failed ones included).</summary>
     public UsageTotals Usage { get; private set; } = usedBefore;
@@ -43,9 +42,6 @@ internal sealed class StepScheduler(
             _outputs[running[index].StepId] = await finished.ConfigureAwait(true);
             running.RemoveAt(index);
         }
-
-        // The run record's usage was brought up to date without waiting; those updates end before the run does.
-        await Task.WhenAll(_usageUpdates).ConfigureAwait(true);
         return _outputs;
     }
 
@@ -80,7 +76,6 @@ internal sealed class StepScheduler(
                     throw new StepFailedException(StepFailure.From(overrun));
                 }
 
-                _usageUpdates.Add(context.CallActivityAsync(nameof(UpdateRunActivity), new RunUpdate(input.RunId) { Usage = Usage }));
                 if (outcome.Structured)
                 {
                     _structured.Add(step.Id);

@@ -2,6 +2,7 @@ using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Planning;
+using AgentMesh.Services.Orchestrator.Budgets;
 using Dapr.Workflow;
 using Google.Protobuf.WellKnownTypes;
 
@@ -50,7 +51,7 @@ public sealed class UpdateRunActivity(State.StateClient state) : WorkflowActivit
 
         if (update.Usage is not null)
         {
-            run.Usage = Larger(run.Usage, update.Usage.ToProto());
+            run.Usage = UsageTotals.Larger(run.Usage, update.Usage.ToProto());
         }
 
         if (update.Output is not null)
@@ -121,14 +122,4 @@ public sealed class UpdateRunActivity(State.StateClient state) : WorkflowActivit
         return result;
     }
 
-    /// <summary>Usage only grows: of two readings of one run, the one with more tokens, tool calls and cost.</summary>
-    private static Usage Larger(Usage? stored, Usage update)
-        => stored is null ? update : new Usage
-        {
-            InputTokens = Math.Max(stored.InputTokens, update.InputTokens),
-            OutputTokens = Math.Max(stored.OutputTokens, update.OutputTokens),
-            CachedInputTokens = Math.Max(stored.CachedInputTokens, update.CachedInputTokens),
-            CostUsd = Math.Max(stored.CostUsd, update.CostUsd),
-            ToolCalls = Math.Max(stored.ToolCalls, update.ToolCalls),
-        };
 }

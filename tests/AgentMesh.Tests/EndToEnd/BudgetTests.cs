@@ -155,4 +155,23 @@ public sealed class BudgetTests
         var run = await session.Client.GetRunAsync(new GetRunRequest { RunId = runId });
         Assert.Equal((3L, 0.5, 200_000L), (run.Budget.MaxToolCalls, run.Budget.MaxCostUsd, run.Budget.MaxOutputTokens));
     }
+
+    [Fact]
+    public async Task GetRun_shows_what_the_finished_steps_used_while_the_run_goes_on()
+    {
+        const string plan = """{"steps":[{"id":"a","role":"researcher","instruction":"look"},{"id":"b","role":"researcher","instruction":"look again","dependsOn":["a"]}]}""";
+        await using var session = await ProbeRun.StartAsync(
+            null, Cassettes.Planner(1, plan), Pid(1), Cassettes.Answer("researcher", "a", 2, "seen"), Cassettes.Answer("researcher", "b", 1, "seen again", delayMs: 3000));
+        var runId = (await session.Client.StartRunAsync(new StartRunRequest { Goal = "g" })).RunId;
+        await RunObserver.WatchAsync(session.Client, runId, stopWhen: e => e.StepStarted is { StepId: "b" });
+
+        // Step b's start is written with the usage of planning and step a, in one write.
+        var running = await session.Client.GetRunAsync(new GetRunRequest { RunId = runId });
+        Assert.Equal(RunStatus.Running, running.Status);
+        Assert.Equal((30L, 15L, 1L), (running.Usage.InputTokens, running.Usage.OutputTokens, running.Usage.ToolCalls));
+
+        Assert.Equal(RunStatus.Completed, RunObserver.FinalStatus(await RunObserver.WatchAsync(session.Client, runId)));
+        var done = await session.Client.GetRunAsync(new GetRunRequest { RunId = runId });
+        Assert.Equal((40L, 20L, 1L), (done.Usage.InputTokens, done.Usage.OutputTokens, done.Usage.ToolCalls));
+    }
 }
