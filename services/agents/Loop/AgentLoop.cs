@@ -192,7 +192,7 @@ public sealed class AgentLoop(
             checkpoint.CostUsd += turnUsage.CostUsd;
             checkpoint.Transcript.Add(new TranscriptEntry("assistant", response.Text, calls));
 
-            var answerProblem = calls.Count == 0 ? Finish(checkpoint, role, response.Text) : null;
+            var answerProblem = calls.Count == 0 ? FinalAnswer.Take(checkpoint, role, response.Text) : null;
             saver.Save(checkpoint);
             await emit(new RunStepEvent
             {
@@ -386,37 +386,6 @@ public sealed class AgentLoop(
 
         var answered = checkpoint.Transcript.Skip(lastAssistant + 1).Select(e => e.ToolCallId).ToHashSet(StringComparer.Ordinal);
         return calls.Where(c => !answered.Contains(c.Id)).ToList();
-    }
-
-    /// <summary>
-    /// Takes <paramref name="text"/> as the step's final answer. For a role with an output schema the answer must fit it:
-    /// the first time it does not, the model is told why in a correction turn (a user message) and the step goes on.
-    /// Returns what was wrong when the answer missed the schema again after that correction (the step fails), else null.
-    /// </summary>
-    private static string? Finish(StepCheckpoint checkpoint, AgentRole role, string text)
-    {
-        if (role.OutputSchema is null)
-        {
-            checkpoint.FinalOutput = text;
-            return null;
-        }
-
-        var (json, problem) = role.OutputSchema.Check(text);
-        if (json is not null)
-        {
-            (checkpoint.FinalOutput, checkpoint.Structured) = (json, true);
-            return null;
-        }
-
-        if (checkpoint.OutputCorrected)
-        {
-            return problem;
-        }
-
-        checkpoint.OutputCorrected = true;
-        checkpoint.Transcript.Add(new TranscriptEntry("user",
-            $"Your final answer must be one JSON value that fits this JSON Schema, with nothing around it: {role.OutputSchema.Document.GetRawText()}. What was wrong: {problem}. Answer again."));
-        return null;
     }
 
     private static RunStepEvent Result(StepCheckpoint checkpoint) => new()
