@@ -181,6 +181,7 @@ public sealed class ModelFailureTests(ITestOutputHelper output)
         Assert.Equal("transient", run.FailureClass);
         Assert.Equal("transient", events.Last(e => e.StatusChanged is not null).StatusChanged.FailureClass);
         Assert.Contains("The AI service is temporarily busy or failing (HTTP 429) for role researcher", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("will be tried again", run.Error, StringComparison.Ordinal); // the retries are over
         // 3 step attempts, each one request and the SDK's 3 retries (waits of about 1 s, 1.6 s, 3.2 s): then it stops.
         Assert.Equal(12, endpoint.Requests.Count);
         Assert.Equal(3, events.Count(e => e.StepStarted is not null));
