@@ -95,6 +95,8 @@ public sealed class ModelFailureTests(ITestOutputHelper output)
         Assert.NotNull(correction);
         Assert.StartsWith("Error: the arguments of filesystem__list_allowed_directories are not valid JSON", correction, StringComparison.Ordinal);
         Assert.Contains("Call it again with a JSON object.", correction, StringComparison.Ordinal);
+        // It says where the JSON broke (the parser's message), not only that parsing failed.
+        Assert.Contains("Path: $.path | LineNumber: 0 | BytePositionInLine: 9", correction, StringComparison.Ordinal);
         Assert.Contains(RepoPaths.Root, ToolMessage(requests[2], "call_2"), StringComparison.Ordinal);
         // The mistaken call never ran; the corrected one did, once; the step ran once.
         Assert.Equal(["call_2"], events.Where(e => e.ToolCallStarted is not null).Select(e => e.ToolCallStarted.ToolCallId));
