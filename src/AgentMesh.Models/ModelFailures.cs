@@ -28,8 +28,9 @@ public static class ModelFailures
                 $"The AI service refused the credentials of role {role} (HTTP {status}). Check its model settings (Models:*); the step was not retried."),
             400 or 404 or 413 or 422 => (true,
                 $"The AI service rejected the request of role {role} (HTTP {status}). Check the model name and endpoint (Models:*); the step was not retried."),
-            0 => (false, $"The AI service could not be reached for role {role}; the step will be tried again."),
-            _ => (false, $"The AI service is temporarily busy or failing (HTTP {status}) for role {role}; the step will be tried again."),
+            // Also the run's error once the retries ran out, so it must not promise another try.
+            0 => (false, $"The AI service could not be reached for role {role}; the run tries again up to Orchestrator:ActivityMaxAttempts times before it fails."),
+            _ => (false, $"The AI service is temporarily busy or failing (HTTP {status}) for role {role}; the run tries again up to Orchestrator:ActivityMaxAttempts times before it fails."),
         };
     }
 }

@@ -10,9 +10,10 @@ internal static class TranscriptMessages
     public static ToolCallRecord ToRecord(FunctionCallContent content, ToolCatalogView tools)
     {
         var tool = tools.Find(content.Name);
-        // Microsoft.Extensions.AI sets Exception when the model's arguments were not valid JSON.
+        // Microsoft.Extensions.AI sets Exception when the model's arguments were not valid JSON: its own message only says
+        // "Error parsing function call arguments."; the parser's (inner) one says where the JSON broke, for the correction.
         if (content.Exception is { } unreadable)
-            return new ToolCallRecord(content.CallId, content.Name, tool?.Server ?? "", tool?.Name ?? content.Name, "{}", unreadable.Message);
+            return new ToolCallRecord(content.CallId, content.Name, tool?.Server ?? "", tool?.Name ?? content.Name, "{}", (unreadable.InnerException ?? unreadable).Message);
         var arguments = JsonSerializer.Serialize(content.Arguments ?? new Dictionary<string, object?>());
         return new ToolCallRecord(content.CallId, content.Name, tool?.Server ?? "", tool?.Name ?? content.Name, arguments);
     }

@@ -41,7 +41,7 @@ public sealed class HttpTransportTests : IAsyncLifetime
     {
         await using var catalog = CreateCatalog("t0ken");
         var tools = await catalog.ListToolsAsync("remote").WaitAsync(McpTestServers.Timeout);
-        Assert.Equal(["sleep", "pid", "fail", "plain", "env", "reject"], tools.Select(t => t.Name));
+        Assert.Equal(["sleep", "pid", "fail", "plain", "env", "reject", "crash"], tools.Select(t => t.Name));
 
         var progress = new List<ToolProgressInfo>();
         var outcome = await catalog.CallToolAsync(

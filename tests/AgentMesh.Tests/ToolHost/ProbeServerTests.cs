@@ -40,7 +40,7 @@ public sealed class ProbeServerTests : IDisposable
     {
         await using var catalog = CreateCatalog();
         var tools = await catalog.ListToolsAsync("probe").WaitAsync(McpTestServers.Timeout);
-        Assert.Equal(["sleep", "pid", "fail", "plain", "env", "reject"], tools.Select(t => t.Name));
+        Assert.Equal(["sleep", "pid", "fail", "plain", "env", "reject", "crash"], tools.Select(t => t.Name));
         Assert.Equal(ToolAnnotationsInfo.None, tools.Single(t => t.Name == "plain").Annotations);
         Assert.Null(tools.Single(t => t.Name == "plain").Title);
         Assert.Equal(new ToolAnnotationsInfo(DestructiveHint: false), tools.Single(t => t.Name == "fail").Annotations);
@@ -129,6 +129,25 @@ public sealed class ProbeServerTests : IDisposable
         var second = int.Parse((await catalog.CallToolAsync("probe", "pid", default).WaitAsync(McpTestServers.Timeout)).Text);
         Assert.NotEqual(first, second);
         Assert.Contains(await catalog.ListToolsAsync("probe").WaitAsync(McpTestServers.Timeout), t => t.Name == "pid");
+    }
+
+    [Fact]
+    public async Task A_server_that_exits_during_a_call_fails_that_call_as_unavailable_at_once_and_is_started_again()
+    {
+        await using var catalog = CreateCatalog();
+        var first = int.Parse((await catalog.CallToolAsync("probe", "pid", default).WaitAsync(McpTestServers.Timeout)).Text);
+
+        // crash is neither read-only nor idempotent, so the broken call is not repeated on a new process; and it fails
+        // when the process ends, not when the 60 s tool timeout runs out.
+        var watch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<ToolServerUnavailableException>(
+            () => catalog.CallToolAsync("probe", "crash", default).WaitAsync(McpTestServers.Timeout));
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+        Assert.Equal("probe", error.Server);
+        Assert.Contains("the connection broke during a call of 'crash'", error.Message);
+
+        var second = int.Parse((await catalog.CallToolAsync("probe", "pid", default).WaitAsync(McpTestServers.Timeout)).Text);
+        Assert.NotEqual(first, second);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 // An MCP server built on the official TypeScript SDK, for ToolHost tests that need behaviour the
 // npm reference servers do not have: a slow tool with progress notifications (timeouts, progress),
-// its own pid (restart after a crash), a tool without annotations, and paged tools/list (page size 2).
+// its own pid (restart after a crash), a tool without annotations, a tool that makes the process exit
+// while its call is in flight, and paged tools/list (page size 2).
 // Usage: node probe-server.mjs            (stdio)
 //        node probe-server.mjs --http     (Streamable HTTP, stateless, on 127.0.0.1:<free port>/mcp;
 //                                          prints "listening <port>" on stdout)
@@ -45,6 +46,12 @@ const tools = [
     description: "Answers every call with a JSON-RPC error (InvalidParams) instead of a result.",
     inputSchema: { type: "object", properties: {} },
   },
+  {
+    name: "crash",
+    description: "Exits this server's process (code 3) while the call is in flight: the call never gets an answer.",
+    inputSchema: { type: "object", properties: {} },
+    annotations: { destructiveHint: false },
+  },
 ];
 
 function createServer() {
@@ -84,6 +91,9 @@ function createServer() {
         return { content: [{ type: "text", text: `${process.env[args.name] ?? "<unset>"}\n${process.cwd()}` }] };
       case "reject":
         throw new McpError(ErrorCode.InvalidParams, "reject takes no arguments you can give");
+      case "crash":
+        process.stderr.write(`probe ${process.pid}: crashing during a call, on purpose\n`);
+        process.exit(3);
       default:
         throw new Error(`unknown tool ${request.params.name}`);
     }
