@@ -67,6 +67,6 @@ public sealed class ConfiguredChatClientProvider : IChatClientProvider, IDisposa
     }
 
     private IChatClient CreateModelClient(ModelEndpointOptions endpoint) => _options.IsProvider(ModelProviderOptions.Azure)
-        ? AzureOpenAIChatClientFactory.Create(endpoint, () => _entraId.Value)
-        : OpenAIChatClientFactory.Create(endpoint);
+        ? AzureOpenAIChatClientFactory.Create(endpoint, () => _entraId.Value, _options.MaxRetryDelay)
+        : OpenAIChatClientFactory.Create(endpoint, _options.MaxRetryDelay);
 }

@@ -40,6 +40,12 @@ public sealed class ModelProviderOptions
     /// </summary>
     public Dictionary<string, ModelPrice> Prices { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The longest one retry of a failed model call waits inside the SDK, whatever <c>Retry-After</c> the endpoint asks for
+    /// (<c>Models:MaxRetryDelay</c>; see <see cref="ModelRetryPolicy"/>). Default 30 seconds; must be more than 0.
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>When set, every client is wrapped in a <see cref="RecordingChatClient"/> writing this cassette file. Default <c>null</c>.</summary>
     public string? Record { get; set; }
 

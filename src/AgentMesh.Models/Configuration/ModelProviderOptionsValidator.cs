@@ -27,6 +27,11 @@ public sealed class ModelProviderOptionsValidator : IValidateOptions<ModelProvid
             failures.Add($"Models:Provider must be 'scripted', 'openai' or 'azure', not '{options.Provider}'.");
         }
 
+        if (options.MaxRetryDelay <= TimeSpan.Zero)
+        {
+            failures.Add($"Models:MaxRetryDelay must be more than 0, not {options.MaxRetryDelay}.");
+        }
+
         foreach (var (model, price) in options.Prices)
         {
             if (price is null || price.Input < 0 || price.Output < 0 || price.CachedInput < 0

@@ -12,14 +12,14 @@ internal static class OpenAIChatClientFactory
     /// The OpenAI SDK's chat client for <paramref name="endpoint"/> (validated by <see cref="ModelProviderOptionsValidator"/>)
     /// as an <see cref="IChatClient"/>. The key goes in <c>Authorization: Bearer</c>, or bare in
     /// <see cref="ModelEndpointOptions.ApiKeyHeader"/> when that names another header; no key sends no credential.
-    /// Failed calls are retried up to 3 times (408, 429, 5xx, network errors) after 0.8 s, 1.6 s, 3.2 s or the answer's
-    /// <c>Retry-After</c> when longer; then the call throws <see cref="ClientResultException"/> (status and the endpoint's message).
+    /// Failed calls are retried by <see cref="ModelRetryPolicy"/> (3 times; Retry-After honoured, each wait at most
+    /// <paramref name="maxRetryDelay"/>); then the call throws <see cref="ClientResultException"/> (status and the endpoint's message).
     /// </summary>
-    public static IChatClient Create(ModelEndpointOptions endpoint)
+    public static IChatClient Create(ModelEndpointOptions endpoint, TimeSpan maxRetryDelay)
     {
-        // A new ClientRetryPolicy, not the SDK's default: ClientRetryPolicy.Default (System.ClientModel 1.16) retries
+        // Our own ClientRetryPolicy, not the SDK's default: ClientRetryPolicy.Default (System.ClientModel 1.16) retries
         // without waiting unless the answer has Retry-After, which only adds load to an endpoint that is failing.
-        var options = new OpenAIClientOptions { RetryPolicy = new ClientRetryPolicy() };
+        var options = new OpenAIClientOptions { RetryPolicy = new ModelRetryPolicy(maxRetryDelay) };
         if (endpoint.Endpoint is not null)
         {
             options.Endpoint = new Uri(endpoint.Endpoint);

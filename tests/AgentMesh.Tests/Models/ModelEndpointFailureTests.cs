@@ -7,7 +7,7 @@ namespace AgentMesh.Tests.Models;
 /// <summary>
 /// How provider "openai" behaves when the endpoint (the FAKE OpenAI-compatible server) fails. The OpenAI SDK's retry
 /// policy handles it: 429 and 5xx are retried up to 3 times, after 0.8 s, 1.6 s, 3.2 s or the answer's <c>Retry-After</c>
-/// when longer; other errors surface at once. Either way the error is a <see cref="ClientResultException"/> carrying the
+/// (or <c>retry-after-ms</c>) when longer, never more than <c>Models:MaxRetryDelay</c>; other errors surface at once. Either way the error is a <see cref="ClientResultException"/> carrying the
 /// status and the endpoint's error message.
 /// </summary>
 public sealed class ModelEndpointFailureTests : IAsyncLifetime
@@ -46,6 +46,40 @@ public sealed class ModelEndpointFailureTests : IAsyncLifetime
         var requests = _server.Requests.ToArray();
         Assert.Equal(2, requests.Length);
         Assert.InRange(requests[1].ReceivedAt - requests[0].ReceivedAt, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_retry_after_in_milliseconds_as_Azure_sends_it_is_honoured()
+    {
+        _server.Replies.Enqueue(FakeOpenAIReply.Error(429, "Rate limit reached for gpt-test.", "rate_limit_exceeded", new Dictionary<string, string> { ["retry-after-ms"] = "2500" }));
+        _server.Replies.Enqueue(FakeOpenAIReply.Stream("stop", """{"role":"assistant","content":"after the wait"}"""));
+
+        var response = await _services.ChatClient().GetStreamingResponseAsync("hi").ToChatResponseAsync().WaitAsync(Timeout);
+
+        Assert.Equal("after the wait", response.Text);
+        var requests = _server.Requests.ToArray();
+        Assert.InRange(requests[1].ReceivedAt - requests[0].ReceivedAt, TimeSpan.FromSeconds(2.4), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_retry_after_longer_than_Models_MaxRetryDelay_waits_only_that_long()
+    {
+        await using var capped = ModelProviderServices.Build(new()
+        {
+            ["Models:Provider"] = "openai",
+            ["Models:Default:Endpoint"] = $"{_server.BaseAddress}v1",
+            ["Models:Default:ApiKey"] = "sk-test",
+            ["Models:Default:Model"] = "gpt-test",
+            ["Models:MaxRetryDelay"] = "00:00:01.500",
+        });
+        _server.Replies.Enqueue(FakeOpenAIReply.Error(429, "Rate limit reached for gpt-test.", "rate_limit_exceeded", new Dictionary<string, string> { ["Retry-After"] = "3600" }));
+        _server.Replies.Enqueue(FakeOpenAIReply.Stream("stop", """{"role":"assistant","content":"after the capped wait"}"""));
+
+        var response = await capped.ChatClient().GetStreamingResponseAsync("hi").ToChatResponseAsync().WaitAsync(Timeout);
+
+        Assert.Equal("after the capped wait", response.Text);
+        var requests = _server.Requests.ToArray();
+        Assert.InRange(requests[1].ReceivedAt - requests[0].ReceivedAt, TimeSpan.FromSeconds(1.4), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
