@@ -25,4 +25,10 @@ public sealed class ModelEndpointOptions
     /// the bare key in that header. Provider "azure" always sends <c>api-key</c>, so must leave it unset.
     /// </summary>
     public string? ApiKeyHeader { get; set; }
+
+    /// <summary>
+    /// Only in <c>Models:Roles:{role}</c>: the tier (<see cref="ModelProviderOptions.Tiers"/>) the role uses by default; its own
+    /// fields set here still win over the tier's. <c>null</c> (default): <see cref="ModelProviderOptions.Default"/>.
+    /// </summary>
+    public string? Tier { get; set; }
 }

@@ -31,4 +31,8 @@ public sealed record PlanDocumentStep
 
     [Description("Ids of steps whose outputs this step needs.")]
     public IReadOnlyList<string> DependsOn { get; init; } = [];
+
+    [Description("Optional: the model tier that carries out this step (e.g. \"fast\" or \"strong\"); left out, the role's own.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Tier { get; init; }
 }

@@ -86,7 +86,7 @@ public static class PlanJson
         var plan = new Plan();
         foreach (var step in document.Steps)
         {
-            var proto = new PlanStep { Id = step.Id, AgentRole = step.Role, Instruction = step.Instruction };
+            var proto = new PlanStep { Id = step.Id, AgentRole = step.Role, Instruction = step.Instruction, ModelTier = step.Tier ?? "" };
             proto.DependsOn.AddRange(step.DependsOn);
             plan.Steps.Add(proto);
         }
@@ -100,6 +100,7 @@ public static class PlanJson
         Steps = plan.Steps.Select(s => new PlanDocumentStep
         {
             Id = s.Id, Role = s.AgentRole, Instruction = s.Instruction, DependsOn = s.DependsOn.ToArray(),
+            Tier = s.ModelTier.Length > 0 ? s.ModelTier : null,
         }).ToArray(),
     };
 

@@ -49,6 +49,11 @@ public sealed partial class PlanValidator(IReadOnlyCollection<string> knownRoles
                 violations.Add(new($"steps[{i}].agent_role", $"unknown role \"{step.AgentRole}\"; known roles: {string.Join(", ", knownRoles.Order())}"));
             }
 
+            if (step.ModelTier.Length > 0 && !StepId().IsMatch(step.ModelTier))
+            {
+                violations.Add(new($"steps[{i}].model_tier", $"model tier \"{step.ModelTier}\" must be 1-64 letters, digits, '-' or '_'"));
+            }
+
             if (string.IsNullOrWhiteSpace(step.Instruction))
             {
                 violations.Add(new($"steps[{i}].instruction", $"instruction of step \"{step.Id}\" is empty"));

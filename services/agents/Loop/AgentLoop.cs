@@ -86,7 +86,7 @@ public sealed class AgentLoop(
         var listed = (await toolHost.ListToolsAsync(new ListToolsRequest(), call).ConfigureAwait(false)).Tools;
         var tools = new ToolCatalogView(listed.Where(t => allowlist.Allows(role.Name, t.Server, t.Name)));
         var decisions = request.Decisions.ToDictionary(d => d.ApprovalId, StringComparer.Ordinal);
-        var chat = models.GetChatClient(role.Name);
+        var chat = ChatClient(role, step);
 
         while (true)
         {
@@ -225,6 +225,20 @@ public sealed class AgentLoop(
                 await emit(Result(checkpoint)).ConfigureAwait(false);
                 return;
             }
+        }
+    }
+
+    /// <summary>The model client of <paramref name="role"/> on the step's model tier, if it names one; FAILED_PRECONDITION (class <c>fatal</c>) for a tier that is not configured.</summary>
+    private IChatClient ChatClient(AgentRole role, PlanStep step)
+    {
+        try
+        {
+            return models.GetChatClient(role.Name, step.ModelTier.Length > 0 ? step.ModelTier : null);
+        }
+        catch (ArgumentException e)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Step \"{step.Id}\" asks for a model tier this mesh does not have: {e.Message}"),
+                new Metadata { { FailureClasses.Trailer, FailureClasses.Fatal } });
         }
     }
 

@@ -97,7 +97,7 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
         {
             RunId = input.RunId,
             Goal = input.Goal,
-            Step = new PlanStep { Id = input.Step.Id, AgentRole = input.Step.Role, Instruction = input.Step.Instruction },
+            Step = new PlanStep { Id = input.Step.Id, AgentRole = input.Step.Role, Instruction = input.Step.Instruction, ModelTier = input.Step.Tier ?? "" },
         };
         request.Step.DependsOn.AddRange(input.Step.DependsOn);
         request.DependencyOutputs.AddRange(input.Dependencies.Select(d => new StepOutput

@@ -18,7 +18,7 @@ public sealed class ConfiguredChatClientProvider : IChatClientProvider, IDisposa
 {
     private readonly ModelProviderOptions _options;
     private readonly ILoggerFactory _loggerFactory;
-    private readonly ConcurrentDictionary<string, IChatClient> _clients = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<(string Role, string Tier), IChatClient> _clients = new();
     private readonly Lazy<IChatClient>? _scripted;
     private readonly CassetteRecorder? _recorder;
     private readonly Lazy<TokenCredential> _entraId;
@@ -46,10 +46,14 @@ public sealed class ConfiguredChatClientProvider : IChatClientProvider, IDisposa
     }
 
     /// <inheritdoc />
-    public IChatClient GetChatClient(string role)
+    public IChatClient GetChatClient(string role, string? tier = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(role);
-        return _scripted?.Value ?? _clients.GetOrAdd(role, r => ModelClientPipeline.Build(CreateModelClient(_options.ResolveEndpoint(r)), _loggerFactory, _recorder));
+        // Resolving checks the tier, also for the scripted provider, which answers every tier from its cassette.
+        var endpoint = _options.ResolveEndpoint(role, tier);
+        return _scripted?.Value ?? _clients.GetOrAdd(
+            (role.ToLowerInvariant(), tier?.ToLowerInvariant() ?? ""),
+            _ => ModelClientPipeline.Build(CreateModelClient(endpoint), _loggerFactory, _recorder));
     }
 
     /// <inheritdoc />

@@ -31,7 +31,10 @@ public sealed class ModelProviderOptions
     /// <summary>Endpoint used by every role of the openai and azure providers unless <see cref="Roles"/> overrides a field.</summary>
     public ModelEndpointOptions Default { get; set; } = new();
 
-    /// <summary>Per-role overrides (<c>Models:Roles:{role}:{Endpoint,ApiKey,Model,ApiKeyHeader}</c>); unset fields fall back to <see cref="Default"/>. Role names ignore case.</summary>
+    /// <summary>
+    /// Per-role overrides (<c>Models:Roles:{role}:{Endpoint,ApiKey,Model,ApiKeyHeader,Tier}</c>); unset fields fall back to the
+    /// role's tier, then to <see cref="Default"/>. Role names ignore case.
+    /// </summary>
     public Dictionary<string, ModelEndpointOptions> Roles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
@@ -46,22 +49,48 @@ public sealed class ModelProviderOptions
     /// </summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Named model tiers (<c>Models:Tiers:{tier}:{Endpoint,ApiKey,Model,ApiKeyHeader}</c>, e.g. <c>fast</c> and <c>strong</c>):
+    /// a role defaults to one (<c>Models:Roles:{role}:Tier</c>) and a plan step may name one (PlanStep.model_tier); unset
+    /// fields fall back to <see cref="Default"/>. Tier names ignore case. Their prices are the model's in <see cref="Prices"/>.
+    /// </summary>
+    public Dictionary<string, ModelEndpointOptions> Tiers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>When set, every client is wrapped in a <see cref="RecordingChatClient"/> writing this cassette file. Default <c>null</c>.</summary>
     public string? Record { get; set; }
 
     /// <summary>Whether <see cref="Provider"/> is <paramref name="provider"/> (ignoring case).</summary>
     public bool IsProvider(string provider) => string.Equals(Provider, provider, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The endpoint options of <paramref name="role"/>: its overrides over <see cref="Default"/>.</summary>
-    public ModelEndpointOptions ResolveEndpoint(string role)
+    /// <summary>
+    /// The endpoint options of <paramref name="role"/> on a step that names <paramref name="tier"/> (or none): field by field,
+    /// the step's tier, then the role's own overrides, then the role's tier, then <see cref="Default"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="tier"/>, or the role's tier, is not in <see cref="Tiers"/>.</exception>
+    public ModelEndpointOptions ResolveEndpoint(string role, string? tier = null)
     {
         Roles.TryGetValue(role, out var overrides);
+        var stepTier = Tier(tier);
+        var roleTier = Tier(overrides?.Tier);
+        ModelEndpointOptions?[] layers = [stepTier, overrides, roleTier, Default];
         return new ModelEndpointOptions
         {
-            Endpoint = overrides?.Endpoint ?? Default.Endpoint,
-            ApiKey = overrides?.ApiKey ?? Default.ApiKey,
-            Model = string.IsNullOrEmpty(overrides?.Model) ? Default.Model : overrides.Model,
-            ApiKeyHeader = overrides?.ApiKeyHeader ?? Default.ApiKeyHeader,
+            Endpoint = layers.Select(l => l?.Endpoint).FirstOrDefault(v => v is not null),
+            ApiKey = layers.Select(l => l?.ApiKey).FirstOrDefault(v => v is not null),
+            Model = layers.Select(l => l?.Model).FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? string.Empty,
+            ApiKeyHeader = layers.Select(l => l?.ApiKeyHeader).FirstOrDefault(v => v is not null),
         };
+    }
+
+    private ModelEndpointOptions? Tier(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return null;
+        }
+
+        return Tiers.TryGetValue(name, out var tier)
+            ? tier
+            : throw new ArgumentException($"Model tier \"{name}\" is not configured (Models:Tiers has {(Tiers.Count == 0 ? "none" : string.Join(", ", Tiers.Keys.Order()))}).");
     }
 }

@@ -12,14 +12,26 @@ public sealed class ModelProviderOptionsValidator : IValidateOptions<ModelProvid
         if (options.IsProvider(ModelProviderOptions.Scripted))
         {
             ValidateCassette(options, failures);
+            foreach (var role in options.Roles.Keys)
+            {
+                Resolve(options, role, failures);
+            }
         }
         else if (options.IsProvider(ModelProviderOptions.OpenAI) || options.IsProvider(ModelProviderOptions.Azure))
         {
             var azure = options.IsProvider(ModelProviderOptions.Azure);
             ValidateEndpoint("Models:Default", options.Default, azure, failures);
+            foreach (var tier in options.Tiers.Keys)
+            {
+                ValidateEndpoint($"Models:Tiers:{tier}", options.ResolveEndpoint("", tier), azure, failures);
+            }
+
             foreach (var role in options.Roles.Keys)
             {
-                ValidateEndpoint($"Models:Roles:{role}", options.ResolveEndpoint(role), azure, failures);
+                if (Resolve(options, role, failures) is { } endpoint)
+                {
+                    ValidateEndpoint($"Models:Roles:{role}", endpoint, azure, failures);
+                }
             }
         }
         else
@@ -42,6 +54,20 @@ public sealed class ModelProviderOptionsValidator : IValidateOptions<ModelProvid
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The role's endpoint, or null after adding a failure when its tier is not configured.</summary>
+    private static ModelEndpointOptions? Resolve(ModelProviderOptions options, string role, List<string> failures)
+    {
+        try
+        {
+            return options.ResolveEndpoint(role);
+        }
+        catch (ArgumentException e)
+        {
+            failures.Add($"Models:Roles:{role}:Tier: {e.Message}");
+            return null;
+        }
     }
 
     private static void ValidateCassette(ModelProviderOptions options, List<string> failures)
