@@ -4,10 +4,14 @@ using Spectre.Console;
 
 namespace AgentMesh.Cli.Rendering;
 
-/// <summary>Prints run events: as readable progress lines, or as one JSON object per line.</summary>
+/// <summary>Prints run events: as readable progress lines (with the models' text as it streams), or as one JSON object per line.</summary>
 public sealed class RunEventPrinter(bool json, IAnsiConsole console)
 {
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(false));
+    private bool _midLine;
+
+    /// <summary>Whether the watch should ask for the models' streamed text (readable output shows it; JSON output keeps to the log).</summary>
+    public bool WantsDeltas => !json;
 
     public void Print(RunEvent e)
     {
@@ -15,6 +19,24 @@ public sealed class RunEventPrinter(bool json, IAnsiConsole console)
         {
             Console.Out.WriteLine(Json.Format(e));
             return;
+        }
+
+        if (e.ModelDelta is { } delta)
+        {
+            if (!_midLine)
+            {
+                console.Markup($"[grey]  {Markup.Escape(delta.AgentRole)}: [/]");
+                _midLine = true;
+            }
+
+            console.Markup($"[grey]{Markup.Escape(delta.Text)}[/]");
+            return;
+        }
+
+        if (_midLine)
+        {
+            console.WriteLine();
+            _midLine = false;
         }
 
         switch (e.EventCase)

@@ -32,10 +32,12 @@ public sealed class RunWatcher(Orchestrator.OrchestratorClient orchestrator, Run
         {
             try
             {
-                using var call = orchestrator.WatchRun(new WatchRunRequest { RunId = runId, AfterSequence = after }, cancellationToken: cancellationToken);
+                using var call = orchestrator.WatchRun(
+                    new WatchRunRequest { RunId = runId, AfterSequence = after, IncludeDeltas = printer.WantsDeltas }, cancellationToken: cancellationToken);
                 await foreach (var runEvent in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    after = runEvent.Sequence;
+                    // Deltas (sequence 0) are not in the log: a resumed watch starts after the last logged event.
+                    after = runEvent.ModelDelta is null ? runEvent.Sequence : after;
                     printer.Print(runEvent);
                     if (runEvent.ApprovalRequested is { } request)
                     {

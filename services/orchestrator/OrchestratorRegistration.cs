@@ -40,6 +40,7 @@ public static class OrchestratorRegistration
         services.AddMeshClient<Agents.AgentsClient>(MeshService.Agents);
         services.AddMeshClient<State.StateClient>(MeshService.State);
         services.TryAddTransient<RunEventWriter>();
+        services.TryAddSingleton<Streaming.RunDeltaHub>();
         var health = services.AddMeshServiceHealth(OrchestratorContract.Descriptor.FullName);
         if (engine.IsEmbedded)
         {

@@ -181,7 +181,7 @@ public sealed class AgentLoop(
             }
 
             ModelCallTags.Set(chatOptions, role.Name, step.Id, turn);
-            var response = await CallModelAsync(chat, TranscriptMessages.ToChatMessages(checkpoint.Transcript), chatOptions, request.RunId, step, turn, cancellationToken).ConfigureAwait(false);
+            var response = await CallModelAsync(chat, TranscriptMessages.ToChatMessages(checkpoint.Transcript), chatOptions, request.RunId, step, turn, emit, cancellationToken).ConfigureAwait(false);
             var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
                 .Select(c => TranscriptMessages.ToRecord(c, tools)).ToList();
             var turnUsage = prices.Measure(response);
@@ -243,17 +243,28 @@ public sealed class AgentLoop(
     }
 
     /// <summary>
-    /// One model call. A scripted cassette without the exchange is FAILED_PRECONDITION (the run cannot go on as
+    /// One model call, streamed: its text goes to <paramref name="emit"/> as ModelDelta events while it comes. A scripted cassette without the exchange is FAILED_PRECONDITION (the run cannot go on as
     /// recorded). Any other provider failure is logged with the run and step, and reported with a message for a
     /// person and its class (<see cref="ModelFailures"/>): fatal (FAILED_PRECONDITION, not retried) or transient
     /// (UNAVAILABLE, so the step is retried).
     /// </summary>
     private async Task<ChatResponse> CallModelAsync(
-        IChatClient chat, List<ChatMessage> messages, ChatOptions chatOptions, string runId, PlanStep step, int turn, CancellationToken cancellationToken)
+        IChatClient chat, List<ChatMessage> messages, ChatOptions chatOptions, string runId, PlanStep step, int turn, Func<RunStepEvent, Task> emit, CancellationToken cancellationToken)
     {
         try
         {
-            return await chat.GetStreamingResponseAsync(messages, chatOptions, cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
+            var updates = new List<ChatResponseUpdate>();
+            await foreach (var update in chat.GetStreamingResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false))
+            {
+                updates.Add(update);
+                if (update.Text is { Length: > 0 } text)
+                {
+                    // The text as it streams, for watchers who want it; the completed turn is what is kept.
+                    await emit(new RunStepEvent { ModelDelta = new ModelDelta { StepId = step.Id, AgentRole = step.AgentRole, Turn = turn, Text = text } }).ConfigureAwait(false);
+                }
+            }
+
+            return updates.ToChatResponse();
         }
         catch (CassetteMissException e)
         {

@@ -16,6 +16,7 @@ namespace AgentMesh.Services.Orchestrator.Api;
 /// <summary>agentmesh.v1.Orchestrator: starts runs as durable workflows, and reads, watches, cancels and approves them.</summary>
 public sealed partial class OrchestratorService(
     State.StateClient state,
+    Streaming.RunDeltaHub deltas,
     DaprWorkflowClient workflows,
     IOptions<OrchestratorOptions> options,
     IHostApplicationLifetime lifetime,
@@ -48,13 +49,32 @@ public sealed partial class OrchestratorService(
     }
 
     /// <summary>
-    /// Streams the run's events from State. When the host begins shutting down, the stream ends at
-    /// once with UNAVAILABLE; the caller resumes with <c>after_sequence</c> set to the last sequence it saw.
+    /// Streams the run's events from State, and with <c>include_deltas</c> the models' streamed text as it comes
+    /// (<see cref="Streaming.RunDeltaHub"/>). When the host begins shutting down, the stream ends at once with
+    /// UNAVAILABLE; the caller resumes with <c>after_sequence</c> set to the last sequence it saw.
     /// </summary>
     public override async Task WatchRun(WatchRunRequest request, IServerStreamWriter<RunEvent> responseStream, ServerCallContext context)
     {
         await GetRunRecordAsync(request.RunId, context).ConfigureAwait(false);
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        using var subscription = request.IncludeDeltas ? deltas.Subscribe(request.RunId) : null;
+        using var writes = new SemaphoreSlim(1, 1);
+        async Task WriteAsync(RunEvent runEvent)
+        {
+            // Durable events and deltas come from two loops; a gRPC stream takes one write at a time.
+            await writes.WaitAsync(watch.Token).ConfigureAwait(false);
+            try
+            {
+                await responseStream.WriteAsync(runEvent, watch.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                writes.Release();
+            }
+        }
+
+        using var stopDeltas = CancellationTokenSource.CreateLinkedTokenSource(watch.Token);
+        var deltaPump = subscription is null ? Task.CompletedTask : PumpDeltasAsync(request.RunId, subscription, WriteAsync, stopDeltas.Token);
         var last = request.AfterSequence;
         try
         {
@@ -62,7 +82,7 @@ public sealed partial class OrchestratorService(
                 new ReadRunEventsRequest { RunId = request.RunId, AfterSequence = request.AfterSequence, Follow = true }, cancellationToken: watch.Token);
             await foreach (var runEvent in call.ResponseStream.ReadAllAsync(watch.Token).ConfigureAwait(false))
             {
-                await responseStream.WriteAsync(runEvent, watch.Token).ConfigureAwait(false);
+                await WriteAsync(runEvent).ConfigureAwait(false);
                 last = runEvent.Sequence;
             }
         }
@@ -70,6 +90,21 @@ public sealed partial class OrchestratorService(
             && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
             throw new RpcException(new Status(StatusCode.Unavailable, $"The Orchestrator is shutting down; watch again with after_sequence = {last} to resume."));
+        }
+        finally
+        {
+            await stopDeltas.CancelAsync().ConfigureAwait(false);
+            await deltaPump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Writes the run's deltas as they come until <paramref name="cancellationToken"/> stops it.</summary>
+    private static async Task PumpDeltasAsync(string runId, Streaming.RunDeltaHub.Subscription subscription, Func<RunEvent, Task> write, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var delta = await subscription.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await write(new RunEvent { RunId = runId, Time = Timestamp.FromDateTime(DateTime.UtcNow), ModelDelta = delta }).ConfigureAwait(false);
         }
     }
 

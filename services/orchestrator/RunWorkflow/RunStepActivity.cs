@@ -1,6 +1,7 @@
 using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
 using AgentMesh.Services.Orchestrator.Budgets;
+using AgentMesh.Services.Orchestrator.Streaming;
 using Grpc.Core;
 using Dapr.Workflow;
 
@@ -13,7 +14,7 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// other failure throws, so the activity policy retries the step (<see cref="TransientStepFailureException"/> for
 /// class transient). The run's wall-time budget is the RunStep call's deadline.
 /// </summary>
-public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter events) : WorkflowActivity<StepInput, StepOutcome>
+public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter events, RunDeltaHub deltas) : WorkflowActivity<StepInput, StepOutcome>
 {
     public override async Task<StepOutcome> RunAsync(WorkflowActivityContext context, StepInput input)
     {
@@ -33,6 +34,10 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
             {
                 switch (message.EventCase)
                 {
+                    case RunStepEvent.EventOneofCase.ModelDelta:
+                        // Streamed text goes to the run's watchers that asked for it, never into the log.
+                        deltas.Publish(input.RunId, message.ModelDelta);
+                        break;
                     case RunStepEvent.EventOneofCase.AwaitingApproval:
                         await runEvents.FlushAsync().ConfigureAwait(false);
                         return new StepOutcome(null, UsageTotals.Zero, message.AwaitingApproval.Approvals.Select(PendingApproval.FromProto).ToList());

@@ -31,6 +31,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>Every answer waits for this task first (e.g. until a test's watcher is connected). Default: completed.</summary>
+    public Task ReplyGate { get; set; } = Task.CompletedTask;
+
     public static async Task<FakeOpenAIServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -61,6 +64,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             body.RootElement.Clone(),
             TimeProvider.System.GetUtcNow()));
 
+        await ReplyGate.WaitAsync(context.RequestAborted);
         var reply = Replies.TryDequeue(out var next) ? next : DefaultReply;
         context.Response.StatusCode = reply.StatusCode;
         context.Response.ContentType = reply.ContentType;
