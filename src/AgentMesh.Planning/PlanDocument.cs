@@ -35,4 +35,12 @@ public sealed record PlanDocumentStep
     [Description("Optional: the model tier that carries out this step (e.g. \"fast\" or \"strong\"); left out, the role's own.")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Tier { get; init; }
+
+    [Description("Optional: an agent role that reviews this step's output and may send it back with feedback.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ReviewBy { get; init; }
+
+    [Description("Optional: how many reviews at most (1-5, default 2).")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? MaxReviewRounds { get; init; }
 }

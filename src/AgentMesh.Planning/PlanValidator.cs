@@ -49,6 +49,16 @@ public sealed partial class PlanValidator(IReadOnlyCollection<string> knownRoles
                 violations.Add(new($"steps[{i}].agent_role", $"unknown role \"{step.AgentRole}\"; known roles: {string.Join(", ", knownRoles.Order())}"));
             }
 
+            if (step.ReviewBy.Length > 0 && !knownRoles.Contains(step.ReviewBy))
+            {
+                violations.Add(new($"steps[{i}].review_by", $"unknown reviewer role \"{step.ReviewBy}\"; known roles: {string.Join(", ", knownRoles.Order())}"));
+            }
+
+            if (step.MaxReviewRounds is < 0 or > 5 || step.MaxReviewRounds > 0 && step.ReviewBy.Length == 0)
+            {
+                violations.Add(new($"steps[{i}].max_review_rounds", $"max_review_rounds must be 0 (default 2) to 5, and needs review_by; step \"{step.Id}\" has {step.MaxReviewRounds}"));
+            }
+
             if (step.ModelTier.Length > 0 && !StepId().IsMatch(step.ModelTier))
             {
                 violations.Add(new($"steps[{i}].model_tier", $"model tier \"{step.ModelTier}\" must be 1-64 letters, digits, '-' or '_'"));

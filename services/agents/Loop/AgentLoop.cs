@@ -71,6 +71,8 @@ public sealed class AgentLoop(
     {
         var cancellationToken = call.CancellationToken;
         var step = request.Step;
+        var outputSchema = OutputSchemaOf(role, request);
+        checkpoint.Revise(request.Round, request.RevisionFeedback);
         if (checkpoint.FinalOutput is not null)
         {
             await emit(Result(checkpoint)).ConfigureAwait(false);
@@ -174,7 +176,7 @@ public sealed class AgentLoop(
             budget.BeforeModelCall(checkpoint);
             var turn = checkpoint.Turns + 1;
             var chatOptions = new ChatOptions { Tools = tools.Functions };
-            if (role.OutputSchema is { } outputSchema)
+            if (outputSchema is not null)
             {
                 // Providers with structured outputs hold the answer to the schema; the answer is checked here either way.
                 chatOptions.ResponseFormat = ChatResponseFormat.ForJsonSchema(outputSchema.Document, role.Name + "_answer");
@@ -192,7 +194,7 @@ public sealed class AgentLoop(
             checkpoint.CostUsd += turnUsage.CostUsd;
             checkpoint.Transcript.Add(new TranscriptEntry("assistant", response.Text, calls));
 
-            var answerProblem = calls.Count == 0 ? FinalAnswer.Take(checkpoint, role, response.Text) : null;
+            var answerProblem = calls.Count == 0 ? FinalAnswer.Take(checkpoint, outputSchema, response.Text) : null;
             saver.Save(checkpoint);
             await emit(new RunStepEvent
             {
@@ -225,6 +227,24 @@ public sealed class AgentLoop(
                 await emit(Result(checkpoint)).ConfigureAwait(false);
                 return;
             }
+        }
+    }
+
+    /// <summary>The schema the step's final answer must fit: the request's, else the role's, else none. INVALID_ARGUMENT for a request schema that is not a JSON Schema.</summary>
+    private static OutputSchema? OutputSchemaOf(AgentRole role, RunStepRequest request)
+    {
+        if (request.OutputSchemaJson.Length == 0)
+        {
+            return role.OutputSchema;
+        }
+
+        try
+        {
+            return OutputSchema.FromJson(request.OutputSchemaJson);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
         }
     }
 

@@ -19,15 +19,16 @@ internal sealed class StepBudget(Budget limits, Usage runUsage, int maxIteration
     /// <summary>Tool calls this step ran, resumed attempts included.</summary>
     public int ToolCalls => Volatile.Read(ref _toolCalls);
 
-    /// <summary>Throws when the step may not make another model call: the turn limit (the budget's, or <c>Agents:MaxIterations</c>) is reached, or the run's tokens or cost are used up.</summary>
+    /// <summary>Throws when the step may not make another model call: the turn limit of this round of the step (the budget's, or <c>Agents:MaxIterations</c>) is reached, or the run's tokens or cost are used up.</summary>
     public void BeforeModelCall(StepCheckpoint checkpoint)
     {
-        if (limits.MaxModelTurnsPerStep > 0 && limits.MaxModelTurnsPerStep <= maxIterations && checkpoint.Turns >= limits.MaxModelTurnsPerStep)
+        var turns = checkpoint.Turns - checkpoint.TurnsBeforeRound;
+        if (limits.MaxModelTurnsPerStep > 0 && limits.MaxModelTurnsPerStep <= maxIterations && turns >= limits.MaxModelTurnsPerStep)
         {
-            throw Exceeded(BudgetNames.ModelTurnsPerStep, limits.MaxModelTurnsPerStep, checkpoint.Turns);
+            throw Exceeded(BudgetNames.ModelTurnsPerStep, limits.MaxModelTurnsPerStep, turns);
         }
 
-        if (checkpoint.Turns >= maxIterations)
+        if (turns >= maxIterations)
         {
             throw new RpcException(
                 new Status(StatusCode.ResourceExhausted, $"Step \"{stepId}\" reached the limit of {maxIterations} model turns (setting Agents:MaxIterations) without a final answer."),

@@ -47,6 +47,27 @@ public sealed class StepCheckpoint
     /// <summary>Whether the model was already told once that its final answer did not fit the role's output schema.</summary>
     public bool OutputCorrected { get; set; }
 
+    /// <summary>The step's version: 1, then one more for each revision a reviewer asked for.</summary>
+    public int Round { get; set; } = 1;
+
+    /// <summary>Model turns taken before the current round began (the turn limit counts each round's own).</summary>
+    public int TurnsBeforeRound { get; set; }
+
+    /// <summary>
+    /// Starts revision <paramref name="round"/> of a finished step: the reviewer's <paramref name="feedback"/> goes into the
+    /// conversation and the step answers again. Does nothing when the checkpoint is already at that round.
+    /// </summary>
+    public void Revise(int round, string feedback)
+    {
+        if (round <= Round || FinalOutput is null)
+        {
+            return;
+        }
+
+        (Round, TurnsBeforeRound, FinalOutput, Structured, OutputCorrected) = (round, Turns, null, false, false);
+        Transcript.Add(new TranscriptEntry("user", $"A reviewer sent your answer back with this feedback:\n{feedback}\n\nRevise your answer accordingly."));
+    }
+
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
     public static StepCheckpoint FromBytes(ReadOnlySpan<byte> data)

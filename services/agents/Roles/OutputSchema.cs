@@ -22,18 +22,25 @@ public sealed class OutputSchema
     public JsonElement Document { get; }
 
     /// <summary>Reads the schema of <paramref name="path"/>. Throws <see cref="InvalidOperationException"/> naming the file when it is not a JSON Schema.</summary>
-    public static OutputSchema Load(string path)
+    public static OutputSchema Load(string path) => Parse(File.ReadAllText(path), $"Output schema '{path}'", Path.GetFileName(path));
+
+    /// <summary>
+    /// Reads a schema given with a step (RunStepRequest.output_schema_json). Throws <see cref="InvalidOperationException"/>
+    /// when it is not a JSON Schema.
+    /// </summary>
+    public static OutputSchema FromJson(string json) => Parse(json, "The step's output schema", $"step-{Guid.NewGuid():N}");
+
+    private static OutputSchema Parse(string text, string what, string name)
     {
         try
         {
-            var text = File.ReadAllText(path);
-            var schema = JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = new SchemaRegistry() }, new Uri($"https://agentmesh.invalid/roles/{Path.GetFileName(path)}"));
+            var schema = JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = new SchemaRegistry() }, new Uri($"https://agentmesh.invalid/schemas/{name}"));
             using var document = JsonDocument.Parse(text);
             return new OutputSchema(schema, document.RootElement.Clone());
         }
         catch (Exception e) when (e is JsonException or JsonSchemaException or ArgumentException or InvalidOperationException)
         {
-            throw new InvalidOperationException($"Output schema '{path}' is not a JSON Schema: {e.Message}", e);
+            throw new InvalidOperationException($"{what} is not a JSON Schema: {e.Message}", e);
         }
     }
 

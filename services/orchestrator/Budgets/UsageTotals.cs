@@ -11,6 +11,11 @@ public sealed record UsageTotals(long InputTokens, long OutputTokens, long Cache
         InputTokens + other.InputTokens, OutputTokens + other.OutputTokens, CachedInputTokens + other.CachedInputTokens,
         CostUsd + other.CostUsd, ToolCalls + other.ToolCalls);
 
+    /// <summary>This usage less <paramref name="other"/> (what was added since <paramref name="other"/> was read).</summary>
+    public UsageTotals Subtract(UsageTotals other) => new(
+        InputTokens - other.InputTokens, OutputTokens - other.OutputTokens, CachedInputTokens - other.CachedInputTokens,
+        CostUsd - other.CostUsd, ToolCalls - other.ToolCalls);
+
     public Usage ToProto() => new()
     {
         InputTokens = InputTokens, OutputTokens = OutputTokens, CachedInputTokens = CachedInputTokens, CostUsd = CostUsd, ToolCalls = ToolCalls,

@@ -50,7 +50,23 @@ public sealed record StepInput(
     int Attempt,
     RunBudget Budget,
     UsageTotals RunUsage,
-    DateTime RunStartedAt);
+    DateTime RunStartedAt)
+{
+    /// <summary>Which version of the step this is, with the reviewer's feedback and a schema for its answer (a review step's).</summary>
+    public StepRound Round { get; init; } = new(1, null, null);
+}
+
+/// <summary>Version <paramref name="Number"/> of a step (1, then one more per revision a reviewer asked for, with its <paramref name="Feedback"/>); <paramref name="OutputSchemaJson"/> is a JSON Schema its answer must fit, or null.</summary>
+public sealed record StepRound(int Number, string? Feedback, string? OutputSchemaJson);
+
+/// <summary>One review of a step (agentmesh.v1.ReviewRound), for the run's events.</summary>
+public sealed record ReviewRecord(string StepId, string ReviewerStepId, int Round, bool Approved, string Feedback, bool Final)
+{
+    public ReviewRound ToProto() => new()
+    {
+        StepId = StepId, ReviewerStepId = ReviewerStepId, Round = Round, Approved = Approved, Feedback = Feedback, Final = Final,
+    };
+}
 
 /// <summary>An approval a step asks for (a gated tool call): <see cref="ApprovalRequest"/> in a JSON-friendly shape for workflow history.</summary>
 public sealed record PendingApproval(string ApprovalId, string StepId, string ToolCallId, string Server, string Tool, string ArgumentsJson, string Reason)
@@ -100,6 +116,9 @@ public sealed record RunUpdate(string RunId)
     public PlanDocument? Plan { get; init; }
     /// <summary>The run's usage so far; the record keeps the larger of it and what it holds (updates may land out of order).</summary>
     public UsageTotals? Usage { get; init; }
+
+    /// <summary>A review of a step: recorded as a ReviewRound event.</summary>
+    public ReviewRecord? Review { get; init; }
 
     /// <summary>A budget the run used up: recorded as a BudgetExceeded event before the status change.</summary>
     public BudgetOverrun? BudgetExceeded { get; init; }

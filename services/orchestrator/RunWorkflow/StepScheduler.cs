@@ -8,7 +8,9 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// <summary>
 /// Workflow-side execution of a plan's DAG: starts every step whose dependencies are done, waits
 /// for any to finish, repeats. A step that asks for approvals waits for their external events
-/// (denied after the approval timeout) and then runs again with the decisions. Each step starts with the run's
+/// (denied after the approval timeout) and then runs again with the decisions. A step with a reviewer
+/// (<see cref="PlanDocumentStep.ReviewBy"/>) is reviewed after it ends and runs again with the feedback until the reviewer
+/// approves or the rounds run out (evaluator-optimizer); its dependents get the last version. Each step starts with the run's
 /// budget and what the run used so far (which its first write also records on the run, for GetRun); as each step
 /// ends its usage is added and the run-wide budgets are checked. A step whose outcome is a failure, or a budget used up (wall
 /// time included, also while approvals are awaited), ends the schedule with <see cref="StepFailedException"/>.
@@ -18,6 +20,10 @@ internal sealed class StepScheduler(
 {
     private readonly Dictionary<string, string> _outputs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _structured = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, UsageTotals> _counted = new(StringComparer.Ordinal);
+
+    /// <summary>Reviews of a step whose plan names a reviewer but no number of rounds.</summary>
+    public const int DefaultReviewRounds = 2;
 
     /// <summary>What the run used so far: planning, and every step that ended (failed ones included).</summary>
     public UsageTotals Usage { get; private set; } = usedBefore;
@@ -50,6 +56,41 @@ internal sealed class StepScheduler(
         var dependencies = step.DependsOn
             .Select(id => new DependencyOutput(id, plan.Steps.First(s => s.Id == id).Role, _outputs[id], _structured.Contains(id)))
             .ToList();
+        var outcome = await ExecuteAsync(step, dependencies, new StepRound(1, null, null)).ConfigureAwait(true);
+        if (step.ReviewBy is { Length: > 0 } reviewer)
+        {
+            var rounds = step.MaxReviewRounds is > 0 ? step.MaxReviewRounds.Value : DefaultReviewRounds;
+            for (var round = 1; ; round++)
+            {
+                var review = await ReviewAsync(step, reviewer, outcome, round).ConfigureAwait(true);
+                var final = review.Approved || round == rounds;
+                await context.CallActivityAsync(nameof(UpdateRunActivity), new RunUpdate(input.RunId)
+                {
+                    Review = new ReviewRecord(step.Id, ReviewStepId(step.Id, round), round, review.Approved, review.Feedback, final),
+                }).ConfigureAwait(true);
+                if (final)
+                {
+                    break;
+                }
+
+                outcome = await ExecuteAsync(step, dependencies, new StepRound(round + 1, review.Feedback, null)).ConfigureAwait(true);
+            }
+        }
+
+        if (outcome.Structured)
+        {
+            _structured.Add(step.Id);
+        }
+
+        return outcome.Output ?? "";
+    }
+
+    /// <summary>
+    /// Runs one version of <paramref name="step"/> (<paramref name="round"/>) to its output: attempts, approvals in between,
+    /// budget checks. Adds what it used to the run's usage (a step's result counts all its rounds, so only the new part).
+    /// </summary>
+    private async Task<StepOutcome> ExecuteAsync(PlanDocumentStep step, IReadOnlyList<DependencyOutput> dependencies, StepRound round)
+    {
         var decisions = new List<Decision>();
         for (var attempt = 1; ; attempt++)
         {
@@ -60,28 +101,28 @@ internal sealed class StepScheduler(
 
             var outcome = await context.CallActivityAsync<StepOutcome>(
                 nameof(RunStepActivity),
-                new StepInput(input.RunId, input.Goal, step, dependencies, decisions, attempt, input.Budget, Usage, input.StartedAt),
+                new StepInput(input.RunId, input.Goal, step, dependencies, decisions, attempt, input.Budget, Usage, input.StartedAt) { Round = round },
                 activityOptions).ConfigureAwait(true);
+            if (outcome.Approvals.Count == 0)
+            {
+                var counted = _counted.GetValueOrDefault(step.Id, UsageTotals.Zero);
+                Usage = Usage.Add(outcome.Usage.Subtract(counted));
+                _counted[step.Id] = outcome.Usage;
+            }
+
             if (outcome.Failure is { } failure)
             {
-                Usage = Usage.Add(outcome.Usage);
                 throw new StepFailedException(failure);
             }
 
             if (outcome.Approvals.Count == 0)
             {
-                Usage = Usage.Add(outcome.Usage);
                 if (input.Budget.FindOverrun(Usage, step.Id) is { } overrun)
                 {
                     throw new StepFailedException(StepFailure.From(overrun));
                 }
 
-                if (outcome.Structured)
-                {
-                    _structured.Add(step.Id);
-                }
-
-                return outcome.Output ?? "";
+                return outcome;
             }
 
             await context.CallActivityAsync(nameof(UpdateRunActivity), new RunUpdate(input.RunId) { AddApprovals = outcome.Approvals }).ConfigureAwait(true);
@@ -95,6 +136,25 @@ internal sealed class StepScheduler(
             decisions.AddRange(newDecisions);
         }
     }
+
+    /// <summary>Review <paramref name="round"/> of <paramref name="step"/>'s output by <paramref name="reviewer"/>: a step of its own whose answer fits <see cref="ReviewVerdict.Schema"/>.</summary>
+    private async Task<ReviewVerdict> ReviewAsync(PlanDocumentStep step, string reviewer, StepOutcome outcome, int round)
+    {
+        var review = new PlanDocumentStep
+        {
+            Id = ReviewStepId(step.Id, round),
+            Role = reviewer,
+            Instruction = $"Review the output of step {step.Id} (its instruction: {step.Instruction}) against the goal. "
+                + "Answer with verdict \"approve\" when it does what was asked, or \"revise\" with feedback that says what to change.",
+            DependsOn = [step.Id],
+        };
+        var reviewed = new DependencyOutput(step.Id, step.Role, outcome.Output ?? "", outcome.Structured);
+        var verdict = await ExecuteAsync(review, [reviewed], new StepRound(1, null, ReviewVerdict.Schema)).ConfigureAwait(true);
+        return ReviewVerdict.Parse(verdict.Output ?? "");
+    }
+
+    /// <summary>The step id of review <paramref name="round"/> of step <paramref name="stepId"/>.</summary>
+    public static string ReviewStepId(string stepId, int round) => $"{stepId}-review-{round}";
 
     /// <summary>The decision on <paramref name="approval"/>: denied once the approval timeout passes; the run fails if its wall time runs out first.</summary>
     private async Task<Decision> WaitForDecisionAsync(PendingApproval approval, string stepId)

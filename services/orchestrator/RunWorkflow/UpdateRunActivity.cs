@@ -69,6 +69,11 @@ public sealed class UpdateRunActivity(State.StateClient state) : WorkflowActivit
             run.FailureClass = update.FailureClass;
         }
 
+        if (update.Review is { } review)
+        {
+            result.Add(new RunEvent { ReviewRound = review.ToProto() });
+        }
+
         if (update.BudgetExceeded is { } overrun)
         {
             result.Add(new RunEvent { BudgetExceeded = overrun.ToProto() });

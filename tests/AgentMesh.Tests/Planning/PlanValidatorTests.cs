@@ -34,6 +34,25 @@ public sealed class PlanValidatorTests
     }
 
     [Fact]
+    public void A_reviewer_must_be_a_known_role_with_1_to_5_rounds_and_a_model_tier_a_plain_name()
+    {
+        var plan = new Plan
+        {
+            Steps =
+            {
+                new PlanStep { Id = "a", AgentRole = "writer", Instruction = "x", ReviewBy = "critic" },
+                new PlanStep { Id = "b", AgentRole = "writer", Instruction = "x", ReviewBy = "researcher", MaxReviewRounds = 6 },
+                new PlanStep { Id = "c", AgentRole = "writer", Instruction = "x", MaxReviewRounds = 2 },
+                new PlanStep { Id = "d", AgentRole = "writer", Instruction = "x", ModelTier = "very strong" },
+                new PlanStep { Id = "e", AgentRole = "writer", Instruction = "x", ReviewBy = "researcher", MaxReviewRounds = 3, ModelTier = "strong" },
+            },
+        };
+        Assert.Equal(
+            ["steps[0].review_by", "steps[1].max_review_rounds", "steps[2].max_review_rounds", "steps[3].model_tier"],
+            Validator.FindViolations(plan).Select(v => v.Field));
+    }
+
+    [Fact]
     public void Violations_name_the_proto_field_they_concern()
     {
         var plan = new Plan { Steps = { Step("a"), new PlanStep { Id = "b", AgentRole = "writer", Instruction = " ", DependsOn = { "a", "zz" } } } };
