@@ -43,6 +43,7 @@ public static class AgentsRegistration
         services.TryAddSingleton(sp => new ConcurrentTools(new ToolPatterns(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.ConcurrentTools, "Agents:ConcurrentTools")));
         services.TryAddSingleton(sp => new ToolAllowlist(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.ToolAllowlists));
         services.TryAddSingleton(sp => AgentRoleCatalog.Load(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.PromptsDirectory));
+        services.TryAddSingleton<RoleRouter>();
         services.AddMeshServer();
         services.AddMeshServiceHealth(AgentsContract.Descriptor.FullName);
         services.AddMeshClient<ToolHost.ToolHostClient>(MeshService.ToolHost);

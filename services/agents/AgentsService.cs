@@ -1,14 +1,19 @@
 using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Services.Agents.Loop;
+using AgentMesh.Services.Agents.Roles;
 using Microsoft.Extensions.Logging;
 using AgentsContract = AgentMesh.Contracts.V1.Agents;
 
 namespace AgentMesh.Services.Agents;
 
 /// <summary>agentmesh.v1.Agents: runs plan steps with the specialist agent of their role.</summary>
-public sealed class AgentsService(AgentLoop loop, ILogger<AgentsService> logger) : AgentsContract.AgentsBase
+public sealed class AgentsService(AgentLoop loop, RoleRouter router, ILogger<AgentsService> logger) : AgentsContract.AgentsBase
 {
+    /// <summary>Picks the role for a step that names a capability (<see cref="RoleRouter"/>).</summary>
+    public override Task<ChooseRoleResponse> ChooseRole(ChooseRoleRequest request, ServerCallContext context)
+        => router.ChooseAsync(request, context.CancellationToken);
+
     public override async Task RunStep(RunStepRequest request, IServerStreamWriter<RunStepEvent> responseStream, ServerCallContext context)
     {
         if (request.Step is null || string.IsNullOrEmpty(request.RunId))

@@ -21,9 +21,12 @@ public sealed record PlanDocumentStep
     [JsonRequired]
     public required string Id { get; init; }
 
-    [Description("The agent role that carries out the step.")]
-    [JsonRequired]
-    public required string Role { get; init; }
+    [Description("The agent role that carries out the step; empty when the step names a capability instead.")]
+    public string Role { get; init; } = "";
+
+    [Description("Optional, instead of role: a capability (e.g. \"web-research\"); a router picks a role that declares it.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Capability { get; init; }
 
     [Description("What the agent must do, self-contained.")]
     [JsonRequired]

@@ -86,7 +86,7 @@ public static class PlanJson
         var plan = new Plan();
         foreach (var step in document.Steps)
         {
-            var proto = new PlanStep { Id = step.Id, AgentRole = step.Role, Instruction = step.Instruction, ModelTier = step.Tier ?? "", ReviewBy = step.ReviewBy ?? "", MaxReviewRounds = step.MaxReviewRounds ?? 0 };
+            var proto = new PlanStep { Id = step.Id, AgentRole = step.Role, Instruction = step.Instruction, ModelTier = step.Tier ?? "", ReviewBy = step.ReviewBy ?? "", MaxReviewRounds = step.MaxReviewRounds ?? 0, Capability = step.Capability ?? "" };
             proto.DependsOn.AddRange(step.DependsOn);
             plan.Steps.Add(proto);
         }
@@ -102,6 +102,7 @@ public static class PlanJson
             Id = s.Id, Role = s.AgentRole, Instruction = s.Instruction, DependsOn = s.DependsOn.ToArray(),
             Tier = s.ModelTier.Length > 0 ? s.ModelTier : null,
             ReviewBy = s.ReviewBy.Length > 0 ? s.ReviewBy : null,
+            Capability = s.Capability.Length > 0 ? s.Capability : null,
             MaxReviewRounds = s.MaxReviewRounds > 0 ? s.MaxReviewRounds : null,
         }).ToArray(),
     };

@@ -44,7 +44,18 @@ public sealed partial class PlanValidator(IReadOnlyCollection<string> knownRoles
                 violations.Add(new($"steps[{i}].id", $"duplicate step id \"{step.Id}\""));
             }
 
-            if (!knownRoles.Contains(step.AgentRole))
+            if (step.Capability.Length > 0)
+            {
+                if (step.AgentRole.Length > 0)
+                {
+                    violations.Add(new($"steps[{i}].capability", $"step \"{step.Id}\" names both a role and a capability; name one"));
+                }
+                else if (!StepId().IsMatch(step.Capability))
+                {
+                    violations.Add(new($"steps[{i}].capability", $"capability \"{step.Capability}\" must be 1-64 letters, digits, '-' or '_'"));
+                }
+            }
+            else if (!knownRoles.Contains(step.AgentRole))
             {
                 violations.Add(new($"steps[{i}].agent_role", $"unknown role \"{step.AgentRole}\"; known roles: {string.Join(", ", knownRoles.Order())}"));
             }

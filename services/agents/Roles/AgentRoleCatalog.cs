@@ -2,7 +2,7 @@ namespace AgentMesh.Services.Agents.Roles;
 
 /// <summary>
 /// The agent roles, one Markdown file per role (<c>&lt;role&gt;.md</c>): an optional front matter
-/// block (<c>---</c> lines) with <c>description: …</c>, then the system prompt. A role may declare the JSON Schema of
+/// block (<c>---</c> lines) with <c>description: …</c> and optionally <c>capabilities: a, b</c>, then the system prompt. A role may declare the JSON Schema of
 /// its final answer in <c>&lt;role&gt;.schema.json</c> beside it (structured output, <see cref="OutputSchema"/>).
 /// </summary>
 public sealed class AgentRoleCatalog
@@ -30,9 +30,12 @@ public sealed class AgentRoleCatalog
         foreach (var file in Directory.EnumerateFiles(directory, "*.md").Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileNameWithoutExtension(file);
-            var (description, prompt) = Split(File.ReadAllText(file));
+            var (description, capabilities, prompt) = Split(File.ReadAllText(file));
             var schemaFile = Path.Combine(directory, name + ".schema.json");
-            roles[name] = new AgentRole(name, description, prompt, File.Exists(schemaFile) ? OutputSchema.Load(schemaFile) : null);
+            roles[name] = new AgentRole(name, description, prompt, File.Exists(schemaFile) ? OutputSchema.Load(schemaFile) : null)
+            {
+                Capabilities = capabilities,
+            };
         }
 
         if (roles.Count == 0)
@@ -46,12 +49,13 @@ public sealed class AgentRoleCatalog
     /// <summary>The role named <paramref name="name"/>, or null.</summary>
     public AgentRole? Find(string name) => _roles.GetValueOrDefault(name);
 
-    private static (string Description, string Prompt) Split(string text)
+    private static (string Description, HashSet<string> Capabilities, string Prompt) Split(string text)
     {
+        var capabilities = new HashSet<string>(StringComparer.Ordinal);
         var lines = text.Replace("\r\n", "\n").Split('\n');
         if (lines.Length == 0 || lines[0].Trim() != "---")
         {
-            return ("", text.Trim());
+            return ("", capabilities, text.Trim());
         }
 
         var description = "";
@@ -59,12 +63,22 @@ public sealed class AgentRoleCatalog
         for (; end < lines.Length && lines[end].Trim() != "---"; end++)
         {
             var colon = lines[end].IndexOf(':');
-            if (colon > 0 && lines[end][..colon].Trim() == "description")
+            if (colon <= 0)
             {
-                description = lines[end][(colon + 1)..].Trim();
+                continue;
+            }
+
+            var (key, value) = (lines[end][..colon].Trim(), lines[end][(colon + 1)..].Trim());
+            if (key == "description")
+            {
+                description = value;
+            }
+            else if (key == "capabilities")
+            {
+                capabilities.UnionWith(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             }
         }
 
-        return (description, string.Join('\n', lines.Skip(end + 1)).Trim());
+        return (description, capabilities, string.Join('\n', lines.Skip(end + 1)).Trim());
     }
 }

@@ -56,6 +56,16 @@ public sealed record StepInput(
     public StepRound Round { get; init; } = new(1, null, null);
 }
 
+/// <summary>Input of <see cref="RouteStepActivity"/>: a step that names a capability.</summary>
+public sealed record RouteInput(string RunId, string Goal, PlanDocumentStep Step);
+
+/// <summary>The router's choice of <paramref name="Role"/> and why, and what it used.</summary>
+public sealed record RouteOutcome(string Role, string Reason, UsageTotals Usage)
+{
+    /// <summary>Set when no role can take the step (class <c>fatal</c>): the run fails.</summary>
+    public StepFailure? Failure { get; init; }
+}
+
 /// <summary>Version <paramref name="Number"/> of a step (1, then one more per revision a reviewer asked for, with its <paramref name="Feedback"/>); <paramref name="OutputSchemaJson"/> is a JSON Schema its answer must fit, or null.</summary>
 public sealed record StepRound(int Number, string? Feedback, string? OutputSchemaJson);
 

@@ -10,7 +10,8 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// for any to finish, repeats. A step that asks for approvals waits for their external events
 /// (denied after the approval timeout) and then runs again with the decisions. A step with a reviewer
 /// (<see cref="PlanDocumentStep.ReviewBy"/>) is reviewed after it ends and runs again with the feedback until the reviewer
-/// approves or the rounds run out (evaluator-optimizer); its dependents get the last version. Each step starts with the run's
+/// approves or the rounds run out (evaluator-optimizer); its dependents get the last version. A step that names a
+/// capability instead of a role gets its role from the router first. Each step starts with the run's
 /// budget and what the run used so far (which its first write also records on the run, for GetRun); as each step
 /// ends its usage is added and the run-wide budgets are checked. A step whose outcome is a failure, or a budget used up (wall
 /// time included, also while approvals are awaited), ends the schedule with <see cref="StepFailedException"/>.
@@ -21,6 +22,7 @@ internal sealed class StepScheduler(
     private readonly Dictionary<string, string> _outputs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _structured = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UsageTotals> _counted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _roles = new(StringComparer.Ordinal);
 
     /// <summary>Reviews of a step whose plan names a reviewer but no number of rounds.</summary>
     public const int DefaultReviewRounds = 2;
@@ -53,8 +55,14 @@ internal sealed class StepScheduler(
 
     private async Task<string> RunStepAsync(PlanDocumentStep step)
     {
+        if (step.Role.Length == 0 && step.Capability is { Length: > 0 })
+        {
+            step = step with { Role = await RouteAsync(step).ConfigureAwait(true) };
+        }
+
+        _roles[step.Id] = step.Role;
         var dependencies = step.DependsOn
-            .Select(id => new DependencyOutput(id, plan.Steps.First(s => s.Id == id).Role, _outputs[id], _structured.Contains(id)))
+            .Select(id => new DependencyOutput(id, _roles[id], _outputs[id], _structured.Contains(id)))
             .ToList();
         var outcome = await ExecuteAsync(step, dependencies, new StepRound(1, null, null)).ConfigureAwait(true);
         if (step.ReviewBy is { Length: > 0 } reviewer)
@@ -151,6 +159,14 @@ internal sealed class StepScheduler(
         var reviewed = new DependencyOutput(step.Id, step.Role, outcome.Output ?? "", outcome.Structured);
         var verdict = await ExecuteAsync(review, [reviewed], new StepRound(1, null, ReviewVerdict.Schema)).ConfigureAwait(true);
         return ReviewVerdict.Parse(verdict.Output ?? "");
+    }
+
+    /// <summary>The role the router picks for a step that names a capability (recorded as a StepRouted event).</summary>
+    private async Task<string> RouteAsync(PlanDocumentStep step)
+    {
+        var routed = await context.CallActivityAsync<RouteOutcome>(nameof(RouteStepActivity), new RouteInput(input.RunId, input.Goal, step), activityOptions).ConfigureAwait(true);
+        Usage = Usage.Add(routed.Usage);
+        return routed.Failure is { } failure ? throw new StepFailedException(failure) : routed.Role;
     }
 
     /// <summary>The step id of review <paramref name="round"/> of step <paramref name="stepId"/>.</summary>

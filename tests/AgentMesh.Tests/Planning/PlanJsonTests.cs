@@ -23,6 +23,14 @@ public sealed class PlanJsonTests
     }
 
     [Fact]
+    public void A_step_may_name_a_capability_instead_of_a_role()
+    {
+        var plan = PlanJson.ToProto(PlanJson.Parse("""{"steps":[{"id":"r","capability":"summarising","instruction":"read"}]}"""));
+        Assert.Equal(("", "summarising"), (plan.Steps[0].AgentRole, plan.Steps[0].Capability));
+        Assert.Empty(new PlanValidator(["researcher"]).Validate(plan));
+    }
+
+    [Fact]
     public void A_code_fenced_answer_is_accepted()
     {
         var plan = PlanJson.Parse("```json\n{\"steps\":[{\"id\":\"r\",\"role\":\"researcher\",\"instruction\":\"read\"}]}\n```");
@@ -30,7 +38,7 @@ public sealed class PlanJsonTests
     }
 
     [Theory]
-    [InlineData("""{"steps":[{"id":"r","instruction":"read"}]}""", "role")]
+    [InlineData("""{"steps":[{"id":"r","role":"researcher"}]}""", "instruction")]
     [InlineData("""{"steps":[{"id":"r","role":"researcher","instruction":"read","extra":1}]}""", "extra")]
     [InlineData("""{"steps":[{"id":"r","role":null,"instruction":"read"}]}""", "$.steps[0].role")]
     [InlineData("""not json""", "does not match the schema")]
