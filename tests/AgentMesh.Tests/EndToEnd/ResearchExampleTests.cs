@@ -84,7 +84,8 @@ public sealed class ResearchExampleTests
 
         var run = await client.GetRunAsync(new GetRunRequest { RunId = runId });
         Assert.Equal(RunStatus.Completed, run.Status);
-        Assert.Contains("Approved: nothing to correct.", run.Output, StringComparison.Ordinal);
+        Assert.StartsWith("I wrote the research report", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Approved: nothing to correct.", Assert.Single(events, e => e.ReviewRound is not null).ReviewRound.Feedback, StringComparison.Ordinal);
         var turns = events.Where(e => e.ModelTurn is not null).Select(e => e.ModelTurn).ToList();
         Assert.Equal(17, turns.Count);
         Assert.All(turns, t => Assert.True(t.Usage.InputTokens > 0 && t.Usage.OutputTokens > 0, $"{t.AgentRole} turn {t.Turn} carries token usage"));
@@ -126,25 +127,27 @@ public sealed class ResearchExampleTests
         return options;
     }
 
-    /// <summary>Two researcher steps with no dependency between them, the analyst after both, the writer after the analyst, the reviewer after the writer.</summary>
+    /// <summary>Two researcher steps with no dependency between them, the analyst after both, the writer after the analyst, reviewed by the reviewer (review_by).</summary>
     private static void AssertPlanShape(List<RunEvent> events)
     {
         var plan = Assert.Single(events, e => e.PlanCreated is not null).PlanCreated.Plan;
         var steps = plan.Steps.ToDictionary(s => s.Id);
-        Assert.Equal(["analyse", "research-residents", "research-technical", "review", "write"], steps.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["researcher", "researcher", "analyst", "writer", "reviewer"], new[] { "research-technical", "research-residents", "analyse", "write", "review" }.Select(id => steps[id].AgentRole));
+        Assert.Equal(["analyse", "research-residents", "research-technical", "write"], steps.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["researcher", "researcher", "analyst", "writer"], new[] { "research-technical", "research-residents", "analyse", "write" }.Select(id => steps[id].AgentRole));
+        Assert.Equal("reviewer", steps["write"].ReviewBy);
         Assert.Empty(steps["research-technical"].DependsOn);
         Assert.Empty(steps["research-residents"].DependsOn);
         Assert.Equal(["research-residents", "research-technical"], steps["analyse"].DependsOn.Order(StringComparer.Ordinal));
         Assert.Equal(["analyse"], steps["write"].DependsOn);
-        Assert.Equal(["write"], steps["review"].DependsOn);
 
         // The events follow the plan: no step starts before the steps it depends on completed.
         int Started(string id) => events.FindIndex(e => e.StepStarted?.StepId == id);
         int Completed(string id) => events.FindIndex(e => e.StepCompleted?.StepId == id);
         Assert.True(Completed("research-technical") < Started("analyse") && Completed("research-residents") < Started("analyse"));
         Assert.True(Completed("analyse") < Started("write"));
-        Assert.True(Completed("write") < Started("review"));
+        Assert.True(Completed("write") < Started("write-review-1"));
+        var review = Assert.Single(events, e => e.ReviewRound is not null).ReviewRound;
+        Assert.Equal(("write", 1, true, true), (review.StepId, review.Round, review.Approved, review.Final));
         Assert.Equal(events.Count - 1, events.FindLastIndex(e => e.StatusChanged is not null));
     }
 
