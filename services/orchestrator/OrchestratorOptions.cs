@@ -15,6 +15,12 @@ public sealed class OrchestratorOptions
     /// <summary>Each run's limits unless StartRun lowers them (<c>Orchestrator:Budget:*</c>; see <see cref="Budgets.RunBudget"/> for the defaults).</summary>
     public Budgets.RunBudget Budget { get; set; } = new();
 
+    /// <summary>
+    /// How many times a run started from a goal may ask the Planner for a new plan after a step fails for good (class
+    /// <c>logic</c> other than a budget, or <c>model</c>). Default 1; 0 turns replanning off.
+    /// </summary>
+    public int MaxReplans { get; set; } = 1;
+
     /// <summary>Delay before the first retry of a failed activity; doubles each time. Default 2 seconds.</summary>
     public TimeSpan ActivityFirstRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -19,26 +19,29 @@ public sealed class PlanAuthor(IChatClientProvider models, ModelPriceTable price
     private static readonly string PromptTemplate = ReadPrompt();
 
     /// <summary>
-    /// Returns a valid plan and the tokens used. Reports each model turn to <paramref name="onTurn"/>.
+    /// Returns a valid plan for <paramref name="request"/>'s goal and what it used; for plan version 2 or more (replanning)
+    /// the model is also told why the previous plan failed and what its finished steps produced, and its calls are tagged
+    /// with step <c>replan-&lt;version&gt;</c>. Reports each model turn to <paramref name="onTurn"/>.
     /// Throws <see cref="PlanValidationException"/> when the corrected plan is still invalid, and
     /// <see cref="RpcException"/> when the model call fails (FAILED_PRECONDITION for a cassette
     /// without the exchange, UNAVAILABLE otherwise).
     /// </summary>
-    public async Task<PlanResult> CreateAsync(string runId, string goal, Func<ModelTurn, Task> onTurn, CancellationToken cancellationToken = default)
+    public async Task<PlanResult> CreateAsync(CreatePlanRequest request, Func<ModelTurn, Task> onTurn, CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
         var validator = new PlanValidator(settings.Roles.Keys);
         var chat = models.GetChatClient(settings.ModelRole);
+        var replanning = request.PlanVersion > 1;
         var messages = new List<ChatMessage>
         {
             new(ChatRole.System, SystemPrompt(settings.Roles)),
-            new(ChatRole.User, $"Goal: {goal}"),
+            new(ChatRole.User, replanning ? ReplanPrompt(request) : $"Goal: {request.Goal}"),
         };
         var usage = new Usage();
         for (var turn = 1; ; turn++)
         {
             var chatOptions = new ChatOptions { ResponseFormat = ChatResponseFormat.Json };
-            ModelCallTags.Set(chatOptions, settings.ModelRole, null, turn);
+            ModelCallTags.Set(chatOptions, settings.ModelRole, replanning ? $"replan-{request.PlanVersion}" : null, turn);
             ChatResponse response;
             try
             {
@@ -90,6 +93,23 @@ public sealed class PlanAuthor(IChatClientProvider models, ModelPriceTable price
             messages.Add(new ChatMessage(ChatRole.User,
                 "That plan is invalid:\n- " + string.Join("\n- ", errors) + "\nAnswer again with the corrected plan as JSON only."));
         }
+    }
+
+    /// <summary>The user message of a replanning request: the goal, the failed plan, why it failed, and what its finished steps produced.</summary>
+    private static string ReplanPrompt(CreatePlanRequest request)
+    {
+        var text = new StringBuilder();
+        text.Append("Goal: ").AppendLine(request.Goal).AppendLine();
+        text.Append("This is plan version ").Append(request.PlanVersion).AppendLine(". The previous plan failed:");
+        text.AppendLine(request.PreviousFailure).AppendLine();
+        text.AppendLine("The previous plan:").AppendLine(PlanJson.Serialize(PlanJson.FromProto(request.PreviousPlan ?? new Plan())));
+        foreach (var output in request.OutputsSoFar)
+        {
+            text.AppendLine().Append("Output of its step ").Append(output.StepId).Append(" (").Append(output.AgentRole).AppendLine("):").AppendLine(output.Output);
+        }
+
+        text.AppendLine().Append("Make a new plan that reaches the goal another way; include in its instructions what the outputs above already established, since its steps will not see them.");
+        return text.ToString();
     }
 
     private static string SystemPrompt(IReadOnlyDictionary<string, string> roles)

@@ -21,8 +21,7 @@ public sealed class PlannerService(PlanAuthor author) : PlannerContract.PlannerB
         try
         {
             var result = await author.CreateAsync(
-                request.RunId,
-                request.Goal,
+                request,
                 turn => responseStream.WriteAsync(new CreatePlanResponse { ModelTurn = turn }, token),
                 token).ConfigureAwait(false);
             await responseStream.WriteAsync(new CreatePlanResponse { Result = result }, token).ConfigureAwait(false);

@@ -52,7 +52,8 @@ public sealed class AgentLoop(
         var step = request.Step ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "RunStepRequest.step is required."));
         var role = roles.Find(step.AgentRole)
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"Unknown agent role \"{step.AgentRole}\"; known roles: {string.Join(", ", roles.Names.Order())}."));
-        var checkpointKey = $"{request.RunId}/{step.Id}";
+        // A later plan's step may reuse an earlier plan's step id: its checkpoint is kept apart.
+        var checkpointKey = request.PlanVersion > 1 ? $"{request.RunId}/v{request.PlanVersion}/{step.Id}" : $"{request.RunId}/{step.Id}";
         var (checkpoint, etag) = await LoadCheckpointAsync(checkpointKey, call).ConfigureAwait(false);
         var budget = new StepBudget(request.Budget ?? new Budget(), request.RunUsage ?? new Usage(), options.Value.MaxIterations, step.Id, checkpoint.ToolCalls);
         try

@@ -13,15 +13,22 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// refused the request) is returned as the outcome's failure, so it is not retried; so is the run's wall time
 /// running out (the CreatePlan call's deadline).
 /// </summary>
-public sealed class CreatePlanActivity(Planner.PlannerClient planner, RunEventWriter events) : WorkflowActivity<RunInput, PlanOutcome>
+public sealed class CreatePlanActivity(Planner.PlannerClient planner, RunEventWriter events) : WorkflowActivity<PlanRequest, PlanOutcome>
 {
-    public override async Task<PlanOutcome> RunAsync(WorkflowActivityContext context, RunInput input)
+    public override async Task<PlanOutcome> RunAsync(WorkflowActivityContext context, PlanRequest request)
     {
         var token = context.CancellationToken;
-        using var call = planner.CreatePlan(new CreatePlanRequest { RunId = input.RunId, Goal = input.Goal }, deadline: input.Budget.Deadline(input.StartedAt), cancellationToken: token);
+        var input = request.Run;
+        var planRequest = new CreatePlanRequest
+        {
+            RunId = input.RunId, Goal = input.Goal, PlanVersion = request.Version, PreviousFailure = request.PreviousFailure ?? "",
+            PreviousPlan = request.PreviousPlan is null ? null : PlanJson.ToProto(request.PreviousPlan),
+        };
+        planRequest.OutputsSoFar.AddRange(request.OutputsSoFar.Select(o => new StepOutput { StepId = o.StepId, AgentRole = o.Role, Output = o.Output }));
+        using var call = planner.CreatePlan(planRequest, deadline: input.Budget.Deadline(input.StartedAt), cancellationToken: token);
         try
         {
-            return await ReadAsync(call, input, token).ConfigureAwait(false);
+            return await ReadAsync(call, input.RunId, request.Version, token).ConfigureAwait(false);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded && input.Budget.WallTimeOverrun(input.StartedAt, DateTime.UtcNow, "") is { } late)
         {
@@ -34,20 +41,20 @@ public sealed class CreatePlanActivity(Planner.PlannerClient planner, RunEventWr
         }
     }
 
-    private async Task<PlanOutcome> ReadAsync(AsyncServerStreamingCall<CreatePlanResponse> call, RunInput input, CancellationToken token)
+    private async Task<PlanOutcome> ReadAsync(AsyncServerStreamingCall<CreatePlanResponse> call, string runId, int version, CancellationToken token)
     {
         await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
         {
             switch (message.KindCase)
             {
                 case CreatePlanResponse.KindOneofCase.Progress:
-                    await events.AppendAsync(input.RunId, new RunEvent { PlanningProgress = new PlanningProgress { Message = message.Progress } }, token).ConfigureAwait(false);
+                    await events.AppendAsync(runId, new RunEvent { PlanningProgress = new PlanningProgress { Message = message.Progress } }, token).ConfigureAwait(false);
                     break;
                 case CreatePlanResponse.KindOneofCase.ModelTurn:
-                    await events.AppendAsync(input.RunId, new RunEvent { ModelTurn = message.ModelTurn }, token).ConfigureAwait(false);
+                    await events.AppendAsync(runId, new RunEvent { ModelTurn = message.ModelTurn }, token).ConfigureAwait(false);
                     break;
                 case CreatePlanResponse.KindOneofCase.Result:
-                    await events.AppendAsync(input.RunId, new RunEvent { PlanCreated = new PlanCreated { Plan = message.Result.Plan } }, token).ConfigureAwait(false);
+                    await events.AppendAsync(runId, new RunEvent { PlanCreated = new PlanCreated { Plan = message.Result.Plan, Version = version } }, token).ConfigureAwait(false);
                     return new PlanOutcome(PlanJson.FromProto(message.Result.Plan), UsageTotals.FromProto(message.Result.Usage));
             }
         }

@@ -13,12 +13,15 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// </summary>
 public sealed record RunInput(string RunId, string Goal, PlanDocument? Plan, RunSettings Settings, RunBudget Budget, DateTime StartedAt);
 
-/// <summary>The settings a run keeps for its whole life: activity retries (<see cref="ActivityMaxAttempts"/> attempts, the first retry after <see cref="ActivityFirstRetryInterval"/>, doubling) and how long an approval may wait.</summary>
-public sealed record RunSettings(int ActivityMaxAttempts, TimeSpan ActivityFirstRetryInterval, TimeSpan ApprovalTimeout)
+/// <summary>The settings a run keeps for its whole life: activity retries (<see cref="ActivityMaxAttempts"/> attempts, the first retry after <see cref="ActivityFirstRetryInterval"/>, doubling), how long an approval may wait, and how many new plans it may ask for.</summary>
+public sealed record RunSettings(int ActivityMaxAttempts, TimeSpan ActivityFirstRetryInterval, TimeSpan ApprovalTimeout, int MaxReplans = 0)
 {
     /// <summary>The settings of <paramref name="options"/>.</summary>
-    public static RunSettings From(OrchestratorOptions options) => new(options.ActivityMaxAttempts, options.ActivityFirstRetryInterval, options.ApprovalTimeout);
+    public static RunSettings From(OrchestratorOptions options) => new(options.ActivityMaxAttempts, options.ActivityFirstRetryInterval, options.ApprovalTimeout, options.MaxReplans);
 }
+
+/// <summary>Input of <see cref="CreatePlanActivity"/>: plan <paramref name="Version"/> of the run; for version 2 or more, why the previous plan failed, that plan, and its finished steps' outputs.</summary>
+public sealed record PlanRequest(RunInput Run, int Version, string? PreviousFailure, PlanDocument? PreviousPlan, IReadOnlyList<DependencyOutput> OutputsSoFar);
 
 /// <summary>The planner's answer.</summary>
 public sealed record PlanOutcome(PlanDocument? Plan, UsageTotals Usage)
@@ -52,6 +55,9 @@ public sealed record StepInput(
     UsageTotals RunUsage,
     DateTime RunStartedAt)
 {
+    /// <summary>The version of the run's plan the step belongs to (1, or more after replanning).</summary>
+    public int PlanVersion { get; init; } = 1;
+
     /// <summary>Which version of the step this is, with the reviewer's feedback and a schema for its answer (a review step's).</summary>
     public StepRound Round { get; init; } = new(1, null, null);
 }
@@ -124,6 +130,9 @@ public sealed record RunUpdate(string RunId)
     public string? FailureClass { get; init; }
     public string? Output { get; init; }
     public PlanDocument? Plan { get; init; }
+
+    /// <summary>With <see cref="Plan"/>: its version, added to the run's plan versions once.</summary>
+    public int PlanVersion { get; init; } = 1;
     /// <summary>The run's usage so far; the record keeps the larger of it and what it holds (updates may land out of order).</summary>
     public UsageTotals? Usage { get; init; }
 

@@ -23,7 +23,7 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
         // Progress events are appended while the step goes on; the outcome is returned only once they are durable. The
         // first write also brings the run record's usage up to what the run used before this step.
         var started = events.AppendWithUsageAsync(
-            input.RunId, [new RunEvent { StepStarted = new StepStarted { StepId = step.Id, AgentRole = step.Role, Attempt = input.Attempt, Round = input.Round.Number } }], input.RunUsage.ToProto(), token);
+            input.RunId, [new RunEvent { StepStarted = new StepStarted { StepId = step.Id, AgentRole = step.Role, Attempt = input.Attempt, Round = input.Round.Number, PlanVersion = input.PlanVersion } }], input.RunUsage.ToProto(), token);
         var runEvents = new RunEventBatcher(events, input.RunId, token, started);
 
         var deadline = input.Budget.Deadline(input.RunStartedAt);
@@ -112,6 +112,7 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
         request.Decisions.AddRange(input.Decisions.Select(d => d.ToProto()));
         request.Budget = input.Budget.ToProto();
         request.Round = input.Round.Number;
+        request.PlanVersion = input.PlanVersion;
         request.RevisionFeedback = input.Round.Feedback ?? "";
         request.OutputSchemaJson = input.Round.OutputSchemaJson ?? "";
         request.RunUsage = input.RunUsage.ToProto();

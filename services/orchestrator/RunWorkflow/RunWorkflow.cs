@@ -12,6 +12,8 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// steps in parallel), pausing for approvals the steps ask for; finally record the outcome.
 /// The run's budget (<see cref="RunBudget"/>) is checked after planning and after every step, and each step
 /// enforces it while it runs; a budget used up ends the run FAILED (class <c>logic</c>) after a BudgetExceeded event.
+/// A run started from a goal whose step fails for good (class logic or model, not a budget) asks the Planner for a new
+/// plan, up to <see cref="RunSettings.MaxReplans"/> times (replanning); every plan version is kept on the run.
 /// Deterministic: all I/O happens in activities, and its settings and budget come with its input.
 /// </summary>
 public sealed class RunWorkflow : Workflow<RunInput, string>
@@ -32,7 +34,7 @@ public sealed class RunWorkflow : Workflow<RunInput, string>
             if (plan is null)
             {
                 await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Planning }).ConfigureAwait(true);
-                var planned = await context.CallActivityAsync<PlanOutcome>(nameof(CreatePlanActivity), input, activityOptions).ConfigureAwait(true);
+                var planned = await context.CallActivityAsync<PlanOutcome>(nameof(CreatePlanActivity), new PlanRequest(input, 1, null, null, []), activityOptions).ConfigureAwait(true);
                 usage = usage.Add(planned.Usage);
                 if ((planned.Failure ?? Overrun(input, usage, context)) is { } failure)
                 {
@@ -43,13 +45,35 @@ public sealed class RunWorkflow : Workflow<RunInput, string>
             }
 
             await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Running, Plan = plan, Usage = usage }).ConfigureAwait(true);
-            steps = new StepScheduler(context, input, plan, activityOptions, usage);
-            var outputs = await steps.RunAllAsync().ConfigureAwait(true);
-            usage = steps.Usage;
+            for (var version = 1; ; version++)
+            {
+                steps = new StepScheduler(context, input, plan, version, activityOptions, usage);
+                try
+                {
+                    var outputs = await steps.RunAllAsync().ConfigureAwait(true);
+                    usage = steps.Usage;
+                    var output = FinalOutput(plan, outputs);
+                    await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Completed, Output = output, Usage = usage }).ConfigureAwait(true);
+                    return output;
+                }
+                catch (StepFailedException e) when (input.Plan is null && version <= settings.MaxReplans && Replannable(e.Failure))
+                {
+                    // A step failed for good: the Planner gets the failure and what the finished steps produced, and
+                    // the run goes on with its new plan (a new version; every version stays on the run).
+                    usage = steps.Usage;
+                    var replanned = await context.CallActivityAsync<PlanOutcome>(
+                        nameof(CreatePlanActivity), new PlanRequest(input, version + 1, e.Failure.RunError, plan, steps.Finished), activityOptions).ConfigureAwait(true);
+                    usage = usage.Add(replanned.Usage);
+                    steps = null;
+                    if ((replanned.Failure ?? Overrun(input, usage, context)) is { } failure)
+                    {
+                        return await FailAsync(context, input, failure, usage).ConfigureAwait(true);
+                    }
 
-            var output = FinalOutput(plan, outputs);
-            await Update(context, new RunUpdate(input.RunId) { Status = RunStatus.Completed, Output = output, Usage = usage }).ConfigureAwait(true);
-            return output;
+                    plan = replanned.Plan!;
+                    await Update(context, new RunUpdate(input.RunId) { Plan = plan, PlanVersion = version + 1, Usage = usage }).ConfigureAwait(true);
+                }
+            }
         }
         catch (WorkflowTaskFailedException e)
         {
@@ -63,6 +87,10 @@ public sealed class RunWorkflow : Workflow<RunInput, string>
             return await FailAsync(context, input, e.Failure, steps?.Usage ?? usage).ConfigureAwait(true);
         }
     }
+
+    /// <summary>Whether a new plan may get past <paramref name="failure"/>: a step's own failure of class logic (not a budget) or model.</summary>
+    private static bool Replannable(StepFailure failure)
+        => failure.Budget is null && failure.StepId.Length > 0 && failure.FailureClass is FailureClasses.Logic or FailureClasses.Model;
 
     /// <summary>The failure of a run that used up a budget while planning, or null.</summary>
     private static StepFailure? Overrun(RunInput input, UsageTotals usage, WorkflowContext context)

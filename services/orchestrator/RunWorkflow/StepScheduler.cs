@@ -17,7 +17,7 @@ namespace AgentMesh.Services.Orchestrator.RunWorkflow;
 /// time included, also while approvals are awaited), ends the schedule with <see cref="StepFailedException"/>.
 /// </summary>
 internal sealed class StepScheduler(
-    WorkflowContext context, RunInput input, PlanDocument plan, WorkflowTaskOptions activityOptions, UsageTotals usedBefore)
+    WorkflowContext context, RunInput input, PlanDocument plan, int planVersion, WorkflowTaskOptions activityOptions, UsageTotals usedBefore)
 {
     private readonly Dictionary<string, string> _outputs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _structured = new(StringComparer.Ordinal);
@@ -26,6 +26,9 @@ internal sealed class StepScheduler(
 
     /// <summary>Reviews of a step whose plan names a reviewer but no number of rounds.</summary>
     public const int DefaultReviewRounds = 2;
+
+    /// <summary>The outputs of the steps that finished so far, in the order they finished (for a new plan after a failure).</summary>
+    public IReadOnlyList<DependencyOutput> Finished => _outputs.Select(o => new DependencyOutput(o.Key, _roles[o.Key], o.Value, _structured.Contains(o.Key))).ToList();
 
     /// <summary>What the run used so far: planning, and every step that ended (failed ones included).</summary>
     public UsageTotals Usage { get; private set; } = usedBefore;
@@ -109,7 +112,7 @@ internal sealed class StepScheduler(
 
             var outcome = await context.CallActivityAsync<StepOutcome>(
                 nameof(RunStepActivity),
-                new StepInput(input.RunId, input.Goal, step, dependencies, decisions, attempt, input.Budget, Usage, input.StartedAt) { Round = round },
+                new StepInput(input.RunId, input.Goal, step, dependencies, decisions, attempt, input.Budget, Usage, input.StartedAt) { Round = round, PlanVersion = planVersion },
                 activityOptions).ConfigureAwait(true);
             if (outcome.Approvals.Count == 0)
             {

@@ -47,6 +47,10 @@ public sealed class UpdateRunActivity(State.StateClient state) : WorkflowActivit
         if (update.Plan is not null)
         {
             run.Plan = PlanJson.ToProto(update.Plan);
+            if (run.PlanVersions.Count < update.PlanVersion)
+            {
+                run.PlanVersions.Add(run.Plan);
+            }
         }
 
         if (update.Usage is not null)

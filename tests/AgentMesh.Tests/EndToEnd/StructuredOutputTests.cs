@@ -22,7 +22,7 @@ public sealed class StructuredOutputTests : IDisposable
             """{"type":"object","properties":{"verdict":{"enum":["ok","bad"]},"score":{"type":"integer"}},"required":["verdict","score"]}""");
     }
 
-    private Dictionary<string, string> Settings => new() { ["Agents:PromptsDirectory"] = _prompts };
+    private Dictionary<string, string> Settings => new() { ["Agents:PromptsDirectory"] = _prompts, ["Orchestrator:MaxReplans"] = "0" };
 
     [Fact]
     public async Task An_answer_off_the_schema_gets_one_correction_turn_and_the_dependent_step_receives_the_parsed_object()
