@@ -3,6 +3,7 @@ using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Planning;
 using AgentMesh.Services.Orchestrator.Budgets;
+using AgentMesh.Telemetry;
 using Dapr.Workflow;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
@@ -18,6 +19,7 @@ public sealed class CreatePlanActivity(Planner.PlannerClient planner, RunEventWr
     public override async Task<PlanOutcome> RunAsync(WorkflowActivityContext context, RunInput input)
     {
         var token = context.CancellationToken;
+        using var span = AgentMeshTelemetry.StartRunActivity("CreatePlan", input.RunId);
         using var call = planner.CreatePlan(new CreatePlanRequest { RunId = input.RunId, Goal = input.Goal }, deadline: input.Budget.Deadline(input.StartedAt), cancellationToken: token);
         try
         {
