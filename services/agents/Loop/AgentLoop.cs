@@ -322,11 +322,12 @@ public sealed class AgentLoop(
         return new TranscriptEntry("tool", ToolOutputFence.Wrap(tool.Server, tool.Name, text, options.Value.MaxToolResultChars), ToolCallId: toolCall.Id, IsError: isError);
     }
 
-    /// <summary>One tool call through the ToolHost, in an <c>execute_tool {tool}</c> span (GenAI semantic conventions) whose
+    /// <summary>One tool call through the ToolHost, in an <c>execute_tool {tool}</c> span (GenAI semantic conventions; the tool's name as the
+    /// model calls it, <c>server__tool</c>) whose
     /// <c>error.type</c> is <c>tool_error</c> for a result the tool marked as an error, else the gRPC status code of a failed call.</summary>
     private async Task<(bool IsError, string Text)> CallToolAsync(Tool tool, ToolCallRecord toolCall, RunStepRequest request, CallOptions call)
     {
-        using var span = AgentMeshTelemetry.StartExecuteTool(tool.Name, toolCall.Id, request.RunId, request.Step.Id);
+        using var span = AgentMeshTelemetry.StartExecuteTool(toolCall.Name, toolCall.Id, request.RunId, request.Step.Id);
         try
         {
             using var stream = toolHost.CallTool(

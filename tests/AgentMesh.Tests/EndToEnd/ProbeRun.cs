@@ -24,7 +24,10 @@ internal static class ProbeRun
         .OfType<string>().ToList();
 
     /// <summary>Starts an all-in-one host whose model replays <paramref name="exchanges"/> and whose only MCP server is the probe server, with <paramref name="settings"/> added to the host's.</summary>
-    public static async Task<Session> StartAsync(Dictionary<string, string>? settings, params JsonObject[] exchanges)
+    public static Task<Session> StartAsync(Dictionary<string, string>? settings, params JsonObject[] exchanges) => StartAsync(settings, null, exchanges);
+
+    /// <summary>As <see cref="StartAsync(Dictionary{string, string}?, JsonObject[])"/>, with <paramref name="configure"/> applied to the host's options last.</summary>
+    public static async Task<Session> StartAsync(Dictionary<string, string>? settings, Action<MeshHostOptions>? configure, params JsonObject[] exchanges)
     {
         var scenario = new ExampleScenario(Cassettes.Write(exchanges));
         var config = Path.Combine(Path.GetDirectoryName(scenario.CassettePath)!, "mcp.json");
@@ -38,6 +41,7 @@ internal static class ProbeRun
         options.McpConfigPath = config;
         foreach (var (key, value) in settings ?? [])
             options.Settings[key] = value;
+        configure?.Invoke(options);
         var host = await MeshHost.StartAsync(options);
         return new Session(scenario, host, GrpcChannel.ForAddress(host.Address));
     }

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using AgentMesh.Contracts.V1;
+using AgentMesh.Telemetry;
+using AgentMesh.Tests.EndToEnd;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+using Xunit.Abstractions;
+
+namespace AgentMesh.Tests.Telemetry;
+
+/// <summary>
+/// The spans of a whole run on the all-in-one host, per the OpenTelemetry GenAI semantic conventions, caught by an
+/// in-memory exporter. The model is the scripted provider replaying a cassette: a stand-in, no model endpoint runs here;
+/// the tools are the real probe MCP server.
+/// </summary>
+public sealed class GenAiSpanTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_run_has_invoke_agent_spans_with_chat_and_execute_tool_spans_under_them_without_message_content()
+    {
+        Assert.NotEqual("true", Environment.GetEnvironmentVariable("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT")?.ToLowerInvariant());
+        var exported = new List<Activity>();
+        string runId;
+        await using (var session = await ProbeRun.StartAsync(
+            null,
+            o => o.ConfigureServices = s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(exported)),
+            Cassettes.Planner(1, ProbeRun.Plan),
+            Cassettes.ToolCalls("researcher", "a", 1, ("c1", "probe__sleep", new JsonObject { ["ms"] = 10 }), ("c2", "probe__fail", new JsonObject())),
+            Cassettes.Answer("researcher", "a", 2, "seen")))
+        {
+            runId = (await session.Client.StartRunAsync(new StartRunRequest { Goal = "a goal" })).RunId;
+            var events = await RunObserver.WatchAsync(session.Client, runId);
+            Assert.Equal(RunStatus.Completed, RunObserver.FinalStatus(events));
+        }
+
+        // Other tests' hosts in this process share the ActivitySource: only this run's spans count.
+        Activity[] spans;
+        lock (exported)
+        {
+            spans = exported.Where(a => Tag(a, GenAiAttributes.RunId) == runId).ToArray();
+        }
+
+        foreach (var span in spans.OrderBy(s => s.StartTimeUtc))
+        {
+            output.WriteLine($"{span.TraceId} {span.SpanId} <- {span.ParentSpanId} {span.DisplayName} [{string.Join(", ", span.TagObjects.Select(t => $"{t.Key}={t.Value}"))}]");
+        }
+
+        // invoke_agent: one per step attempt (one step, one attempt).
+        var agent = Assert.Single(spans, s => Tag(s, GenAiAttributes.OperationName) == "invoke_agent");
+        Assert.Equal("invoke_agent researcher", agent.DisplayName);
+        Assert.Equal(ActivityKind.Internal, agent.Kind);
+        Assert.Equal(AgentMeshTelemetry.Name, agent.Source.Name);
+        Assert.Equal("researcher", Tag(agent, GenAiAttributes.AgentName));
+        Assert.Equal("a", Tag(agent, GenAiAttributes.StepId));
+        Assert.NotEqual(ActivityStatusCode.Error, agent.Status);
+
+        // chat: one per model turn, children of invoke_agent, with the cassette's usage (10 in, 5 out per turn).
+        var chats = spans.Where(s => s.ParentSpanId == agent.SpanId && Tag(s, GenAiAttributes.OperationName) == "chat").ToArray();
+        Assert.Equal(2, chats.Length);
+        foreach (var chat in chats)
+        {
+            Assert.StartsWith("chat", chat.DisplayName);
+            Assert.Equal(ActivityKind.Client, chat.Kind);
+            Assert.Equal(agent.TraceId, chat.TraceId);
+            Assert.Equal("scripted", Tag(chat, GenAiAttributes.ProviderName));
+            Assert.Equal(10L, Convert.ToInt64(chat.GetTagItem(GenAiAttributes.UsageInputTokens)));
+            Assert.Equal(5L, Convert.ToInt64(chat.GetTagItem(GenAiAttributes.UsageOutputTokens)));
+            Assert.Equal("a", Tag(chat, GenAiAttributes.StepId));
+        }
+
+        // execute_tool: one per tool call, children of invoke_agent; the failing tool's span carries error.type.
+        var tools = spans.Where(s => Tag(s, GenAiAttributes.OperationName) == "execute_tool").OrderBy(s => Tag(s, GenAiAttributes.ToolCallId)).ToArray();
+        Assert.Equal(["c1", "c2"], tools.Select(s => Tag(s, GenAiAttributes.ToolCallId)));
+        Assert.Equal(["execute_tool probe__sleep", "execute_tool probe__fail"], tools.Select(s => s.DisplayName));
+        Assert.Equal(["probe__sleep", "probe__fail"], tools.Select(s => Tag(s, GenAiAttributes.ToolName)));
+        Assert.All(tools, s => Assert.Equal(agent.SpanId, s.ParentSpanId));
+        Assert.All(tools, s => Assert.Equal(ActivityKind.Internal, s.Kind));
+        Assert.Null(tools[0].GetTagItem(GenAiAttributes.ErrorType));
+        Assert.Equal("tool_error", Tag(tools[1], GenAiAttributes.ErrorType));
+        Assert.Equal(ActivityStatusCode.Error, tools[1].Status);
+
+        // The Orchestrator's agentmesh.run span of the RunStep activity is invoke_agent's parent (the in-process call keeps
+        // Activity.Current), and the planner's chat span sits under the CreatePlan one.
+        var runStep = Assert.Single(spans, s => s.DisplayName == AgentMeshTelemetry.RunSpanName && Tag(s, AgentMeshTelemetry.WorkflowActivityAttribute) == "RunStep");
+        Assert.Equal(runStep.SpanId, agent.ParentSpanId);
+        Assert.Equal(runStep.TraceId, agent.TraceId);
+        var createPlan = Assert.Single(spans, s => s.DisplayName == AgentMeshTelemetry.RunSpanName && Tag(s, AgentMeshTelemetry.WorkflowActivityAttribute) == "CreatePlan");
+        Assert.Single(spans, s => s.ParentSpanId == createPlan.SpanId && Tag(s, GenAiAttributes.OperationName) == "chat");
+
+        // Message content is off by default: no gen_ai.*messages / instructions attributes or events anywhere.
+        Assert.All(spans, s =>
+        {
+            Assert.DoesNotContain(s.TagObjects, t => t.Key.EndsWith(".messages", StringComparison.Ordinal) || t.Key == "gen_ai.system_instructions");
+            Assert.DoesNotContain(s.Events, e => e.Name.StartsWith("gen_ai.", StringComparison.Ordinal) && e.Name.Contains("message", StringComparison.Ordinal));
+        });
+    }
+
+    private static string? Tag(Activity activity, string name) => activity.GetTagItem(name) as string;
+}
