@@ -13,7 +13,8 @@ public static class TelemetryRegistration
     /// Adds tracing and metrics: the <see cref="AgentMeshTelemetry.Name"/> source and meter (AgentMesh's
     /// <c>invoke_agent</c> / <c>execute_tool</c> spans and the model clients' <c>chat</c> spans and
     /// <c>gen_ai.client.token.usage</c> / <c>gen_ai.client.operation.duration</c> metrics, per the GenAI semantic
-    /// conventions), ASP.NET Core server and grpc-dotnet client instrumentation. The OTLP exporter is added only when
+    /// conventions), the Dapr.Workflow SDK's activity spans (<see cref="DaprWorkflowSource"/>), ASP.NET Core server and
+    /// grpc-dotnet client instrumentation. The OTLP exporter is added only when
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or the signal's own <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c> /
     /// <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c>) is set in <paramref name="configuration"/>; the SDK reads the other
     /// standard variables (<c>OTEL_SERVICE_NAME</c>, <c>OTEL_RESOURCE_ATTRIBUTES</c>, <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, …)
@@ -40,7 +41,7 @@ public static class TelemetryRegistration
 
         telemetry.WithTracing(tracing =>
         {
-            tracing.AddSource(AgentMeshTelemetry.Name).AddAspNetCoreInstrumentation().AddGrpcClientInstrumentation();
+            tracing.AddSource(AgentMeshTelemetry.Name, DaprWorkflowSource).AddAspNetCoreInstrumentation().AddGrpcClientInstrumentation();
             if (otlpTraces)
             {
                 tracing.AddOtlpExporter();
@@ -56,6 +57,10 @@ public static class TelemetryRegistration
         });
         return services;
     }
+
+    /// <summary>The Dapr.Workflow SDK's source: its <c>WorkflowActivity {name}</c> span around each activity execution, parented on the
+    /// trace context the task hub hands over with the activity (the trace of the call that started the workflow).</summary>
+    public const string DaprWorkflowSource = "Dapr.Workflow";
 
     private sealed class Registered;
 }

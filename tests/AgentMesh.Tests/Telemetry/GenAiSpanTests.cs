@@ -17,7 +17,7 @@ namespace AgentMesh.Tests.Telemetry;
 public sealed class GenAiSpanTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task A_run_has_invoke_agent_spans_with_chat_and_execute_tool_spans_under_them_without_message_content()
+    public async Task A_run_is_one_trace_with_invoke_agent_spans_and_chat_and_execute_tool_spans_under_them_without_message_content()
     {
         Assert.NotEqual("true", Environment.GetEnvironmentVariable("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT")?.ToLowerInvariant());
         var exported = new List<Activity>();
@@ -41,7 +41,13 @@ public sealed class GenAiSpanTests(ITestOutputHelper output)
             spans = exported.Where(a => Tag(a, GenAiAttributes.RunId) == runId).ToArray();
         }
 
-        foreach (var span in spans.OrderBy(s => s.StartTimeUtc))
+        Activity[] trace;
+        lock (exported)
+        {
+            trace = exported.Where(a => a.TraceId == spans[0].TraceId).ToArray();
+        }
+
+        foreach (var span in trace.OrderBy(s => s.StartTimeUtc))
         {
             output.WriteLine($"{span.TraceId} {span.SpanId} <- {span.ParentSpanId} {span.DisplayName} [{string.Join(", ", span.TagObjects.Select(t => $"{t.Key}={t.Value}"))}]");
         }
@@ -80,13 +86,22 @@ public sealed class GenAiSpanTests(ITestOutputHelper output)
         Assert.Equal("tool_error", Tag(tools[1], GenAiAttributes.ErrorType));
         Assert.Equal(ActivityStatusCode.Error, tools[1].Status);
 
-        // The Orchestrator's agentmesh.run span of the RunStep activity is invoke_agent's parent (the in-process call keeps
-        // Activity.Current), and the planner's chat span sits under the CreatePlan one.
+        // One trace per run: the task hub hands each workflow activity the trace context of the StartRun call that started the
+        // workflow (kept in history), the Dapr.Workflow SDK's "WorkflowActivity {name}" span restores it, and the in-process calls
+        // between services keep Activity.Current. The Orchestrator's agentmesh.run spans sit between the SDK's span and the
+        // Agents' invoke_agent (for RunStep) or the planner's chat span (for CreatePlan).
+        var startRun = Assert.Single(trace, s => s.Kind == ActivityKind.Server && s.DisplayName.EndsWith("agentmesh.v1.Orchestrator/StartRun", StringComparison.Ordinal));
+        Assert.All(spans, s => Assert.Equal(startRun.TraceId, s.TraceId));
         var runStep = Assert.Single(spans, s => s.DisplayName == AgentMeshTelemetry.RunSpanName && Tag(s, AgentMeshTelemetry.WorkflowActivityAttribute) == "RunStep");
         Assert.Equal(runStep.SpanId, agent.ParentSpanId);
-        Assert.Equal(runStep.TraceId, agent.TraceId);
         var createPlan = Assert.Single(spans, s => s.DisplayName == AgentMeshTelemetry.RunSpanName && Tag(s, AgentMeshTelemetry.WorkflowActivityAttribute) == "CreatePlan");
         Assert.Single(spans, s => s.ParentSpanId == createPlan.SpanId && Tag(s, GenAiAttributes.OperationName) == "chat");
+        foreach (var run in new[] { runStep, createPlan })
+        {
+            var sdk = Assert.Single(trace, s => s.SpanId == run.ParentSpanId);
+            Assert.Equal(TelemetryRegistration.DaprWorkflowSource, sdk.Source.Name);
+            Assert.Equal(startRun.SpanId, sdk.ParentSpanId);
+        }
 
         // Message content is off by default: no gen_ai.*messages / instructions attributes or events anywhere.
         Assert.All(spans, s =>
