@@ -30,6 +30,17 @@ internal static class ProbeRun
     public static async Task<Session> StartAsync(Dictionary<string, string>? settings, Action<MeshHostOptions>? configure, params JsonObject[] exchanges)
     {
         var scenario = new ExampleScenario(Cassettes.Write(exchanges));
+        var options = HostOptions(scenario);
+        foreach (var (key, value) in settings ?? [])
+            options.Settings[key] = value;
+        configure?.Invoke(options);
+        var host = await MeshHost.StartAsync(options);
+        return new Session(scenario, host, GrpcChannel.ForAddress(host.Address));
+    }
+
+    /// <summary>Options of an all-in-one host for <paramref name="scenario"/> (its cassette and data folder) whose only MCP server is the probe server.</summary>
+    public static MeshHostOptions HostOptions(ExampleScenario scenario)
+    {
         var config = Path.Combine(Path.GetDirectoryName(scenario.CassettePath)!, "mcp.json");
         File.WriteAllText(config, new JsonObject
         {
@@ -39,11 +50,7 @@ internal static class ProbeRun
         }.ToJsonString());
         var options = scenario.HostOptions();
         options.McpConfigPath = config;
-        foreach (var (key, value) in settings ?? [])
-            options.Settings[key] = value;
-        configure?.Invoke(options);
-        var host = await MeshHost.StartAsync(options);
-        return new Session(scenario, host, GrpcChannel.ForAddress(host.Address));
+        return options;
     }
 
     /// <summary>Runs a one-step plan (researcher) whose first turn makes <paramref name="calls"/> with <paramref name="settings"/> added to the host's; returns the run's events and the tool entries of the step's transcript (call id, text), in order.</summary>

@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using AgentMesh.Cli.Hosting;
 using AgentMesh.Contracts.V1;
 using AgentMesh.Telemetry;
 using AgentMesh.Tests.EndToEnd;
+using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 using Xunit.Abstractions;
+using OrchestratorContract = AgentMesh.Contracts.V1.Orchestrator;
 
 namespace AgentMesh.Tests.Telemetry;
 
@@ -109,6 +112,51 @@ public sealed class GenAiSpanTests(ITestOutputHelper output)
             Assert.DoesNotContain(s.TagObjects, t => t.Key.EndsWith(".messages", StringComparison.Ordinal) || t.Key == "gen_ai.system_instructions");
             Assert.DoesNotContain(s.Events, e => e.Name.StartsWith("gen_ai.", StringComparison.Ordinal) && e.Name.Contains("message", StringComparison.Ordinal));
         });
+    }
+
+    [Fact]
+    public async Task A_run_resumed_by_another_host_stays_in_its_trace()
+    {
+        var exported = new List<Activity>();
+        using var scenario = new ExampleScenario(Cassettes.Write(
+            Cassettes.Planner(1, ProbeRun.Plan),
+            Cassettes.ToolCall("researcher", "a", 1, "c1", "probe__plain", []),
+            Cassettes.Answer("researcher", "a", 2, "done")));
+        var options = ProbeRun.HostOptions(scenario);
+        options.ConfigureServices = s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(exported));
+        string runId;
+        string approvalId;
+
+        // The first host runs the step until it waits for the approval of its gated call, and stops.
+        await using (var host = await MeshHost.StartAsync(options))
+        {
+            using var channel = GrpcChannel.ForAddress(host.Address);
+            var client = new OrchestratorContract.OrchestratorClient(channel);
+            runId = (await client.StartRunAsync(new StartRunRequest { Goal = "a goal" })).RunId;
+            var events = await RunObserver.WatchAsync(client, runId, stopWhen: e => e.ApprovalRequested is not null);
+            approvalId = events.Last().ApprovalRequested.ApprovalId;
+        }
+
+        // A second host on the same data folder takes the decision and finishes the run.
+        await using (var host = await MeshHost.StartAsync(options))
+        {
+            using var channel = GrpcChannel.ForAddress(host.Address);
+            var client = new OrchestratorContract.OrchestratorClient(channel);
+            await client.SubmitApprovalAsync(new SubmitApprovalRequest { ApprovalId = approvalId, Approve = true });
+            Assert.Equal(RunStatus.Completed, RunObserver.FinalStatus(await RunObserver.WatchAsync(client, runId)));
+        }
+
+        Activity[] spans;
+        lock (exported)
+        {
+            spans = exported.Where(a => Tag(a, GenAiAttributes.RunId) == runId).ToArray();
+        }
+
+        // Two attempts of step a, one per host, and the tool call that ran after the approval: all in the StartRun call's trace.
+        var agents = spans.Where(s => Tag(s, GenAiAttributes.OperationName) == "invoke_agent").ToArray();
+        Assert.Equal(2, agents.Length);
+        Assert.Single(spans, s => Tag(s, GenAiAttributes.OperationName) == "execute_tool");
+        Assert.Single(spans.Select(s => s.TraceId).Distinct());
     }
 
     private static string? Tag(Activity activity, string name) => activity.GetTagItem(name) as string;
