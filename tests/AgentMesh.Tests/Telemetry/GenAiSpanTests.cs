@@ -6,6 +6,7 @@ using AgentMesh.Telemetry;
 using AgentMesh.Tests.EndToEnd;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Xunit.Abstractions;
 using OrchestratorContract = AgentMesh.Contracts.V1.Orchestrator;
@@ -24,10 +25,13 @@ public sealed class GenAiSpanTests(ITestOutputHelper output)
     {
         Assert.NotEqual("true", Environment.GetEnvironmentVariable("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT")?.ToLowerInvariant());
         var exported = new List<Activity>();
+        var metrics = new List<MetricSnapshot>();
         string runId;
         await using (var session = await ProbeRun.StartAsync(
             null,
-            o => o.ConfigureServices = s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(exported)),
+            o => o.ConfigureServices = s => s
+                .ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(exported))
+                .ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(metrics)),
             Cassettes.Planner(1, ProbeRun.Plan),
             Cassettes.ToolCalls("researcher", "a", 1, ("c1", "probe__sleep", new JsonObject { ["ms"] = 10 }), ("c2", "probe__fail", new JsonObject())),
             Cassettes.Answer("researcher", "a", 2, "seen")))
@@ -106,6 +110,13 @@ public sealed class GenAiSpanTests(ITestOutputHelper output)
             Assert.Equal(startRun.SpanId, sdk.ParentSpanId);
         }
 
+        // The model calls' GenAI metrics, exported when the host stopped (the meter is shared by every host in this process, so only
+        // their presence and attributes are this run's to assert).
+        var tokens = metrics.Where(m => m.Name == "gen_ai.client.token.usage").SelectMany(m => m.MetricPoints).ToArray();
+        Assert.Contains(tokens, p => TagOf(p, "gen_ai.token.type") == "input" && TagOf(p, GenAiAttributes.OperationName) == "chat" && TagOf(p, GenAiAttributes.ProviderName) == "scripted");
+        Assert.Contains(tokens, p => TagOf(p, "gen_ai.token.type") == "output");
+        Assert.Contains(metrics, m => m.Name == "gen_ai.client.operation.duration");
+
         // Message content is off by default: no gen_ai.*messages / instructions attributes or events anywhere.
         Assert.All(spans, s =>
         {
@@ -157,6 +168,19 @@ public sealed class GenAiSpanTests(ITestOutputHelper output)
         Assert.Equal(2, agents.Length);
         Assert.Single(spans, s => Tag(s, GenAiAttributes.OperationName) == "execute_tool");
         Assert.Single(spans.Select(s => s.TraceId).Distinct());
+    }
+
+    private static string? TagOf(MetricPoint point, string name)
+    {
+        foreach (var tag in point.Tags)
+        {
+            if (tag.Key == name)
+            {
+                return tag.Value as string;
+            }
+        }
+
+        return null;
     }
 
     private static string? Tag(Activity activity, string name) => activity.GetTagItem(name) as string;
