@@ -31,7 +31,8 @@ internal sealed class RunTagsChatClient(IChatClient innerClient) : DelegatingCha
     private static void TagCurrentChatSpan()
     {
         var chat = Activity.Current;
-        if (chat is null || chat.Source.Name != AgentMeshTelemetry.Name || !chat.IsAllDataRequested)
+        if (chat is null || chat.Source.Name != AgentMeshTelemetry.Name || !chat.IsAllDataRequested
+            || chat.GetTagItem(GenAiAttributes.OperationName) as string != GenAiAttributes.Operations.Chat)
         {
             return;
         }
