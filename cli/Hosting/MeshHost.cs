@@ -9,6 +9,7 @@ using AgentMesh.Services.Planner;
 using AgentMesh.Services.State;
 using AgentMesh.Services.ToolHost;
 using AgentMesh.State;
+using AgentMesh.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -73,6 +74,7 @@ public sealed class MeshHost : IAsyncDisposable
         var services = builder.Services;
         services.AddSingleton(roles);
         services.AddMeshServer();
+        services.AddAgentMeshTelemetry(builder.Configuration);
         services.AddMeshOptions().Configure(o => o.AllInOne = true);
         services.AddSqliteStateStore(Path.Combine(options.DataDirectory, "state.db"));
         services.AddStateService();
@@ -99,6 +101,7 @@ public sealed class MeshHost : IAsyncDisposable
             o.KnownRoles = roles.Names.ToList();
         });
 
+        options.ConfigureServices?.Invoke(services);
         var app = builder.Build();
         app.MapStateService();
         app.MapToolHost();

@@ -18,6 +18,10 @@ public sealed class MeshHostOptions
     /// <summary>Variables expanded as <c>${NAME}</c> in the MCP config and the cassette (WORKSPACE, OUTPUT, …).</summary>
     public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Changes the host's services after AgentMesh's own registrations, e.g. a test's in-memory span exporter
+    /// (<c>services.ConfigureOpenTelemetryTracerProvider(...)</c>). Null: none.</summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? ConfigureServices { get; set; }
+
     /// <summary>Extra configuration (e.g. <c>Models:*</c>, <c>Agents:*</c>), applied over the defaults and under environment variables.</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
 }

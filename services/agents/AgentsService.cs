@@ -2,6 +2,7 @@ using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Services.Agents.Loop;
 using AgentMesh.Services.Agents.Roles;
+using AgentMesh.Telemetry;
 using Microsoft.Extensions.Logging;
 using AgentsContract = AgentMesh.Contracts.V1.Agents;
 
@@ -21,14 +22,24 @@ public sealed class AgentsService(AgentLoop loop, RoleRouter router, ILogger<Age
             throw new RpcException(new Status(StatusCode.InvalidArgument, "RunStepRequest needs run_id and step."));
         }
 
+        // One invoke_agent span per step attempt (GenAI semantic conventions); the model calls' chat spans and the
+        // tool calls' execute_tool spans are its children.
+        using var span = AgentMeshTelemetry.StartInvokeAgent(request.Step.AgentRole, request.RunId, request.Step.Id);
         // The caller's cancellation (and, by call-context propagation, its deadline) flows into the calls this step makes.
         try
         {
             await loop.RunAsync(request, e => responseStream.WriteAsync(e, context.CancellationToken), new CallOptions(cancellationToken: context.CancellationToken)).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (context.CancellationToken.IsCancellationRequested)
         {
+            AgentMeshTelemetry.Fail(span, e.GetType().FullName!);
             AgentsLog.StepCancelled(logger, request.RunId, request.Step.Id);
+            throw;
+        }
+        catch (Exception e)
+        {
+            // error.type: the gRPC status code the step failed with (e.g. ResourceExhausted), else the exception's type.
+            AgentMeshTelemetry.Fail(span, e is RpcException rpc ? rpc.StatusCode.ToString() : e.GetType().FullName!, e.Message);
             throw;
         }
     }

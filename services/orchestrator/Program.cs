@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using AgentMesh.Hosting;
+using AgentMesh.Telemetry;
 using AgentMesh.Services.Orchestrator;
 
 // agentmesh.v1.Orchestrator as its own process. Settings: Mesh:Planner, Mesh:Agents and Mesh:State
@@ -13,6 +14,7 @@ using AgentMesh.Services.Orchestrator;
 // the first listening address.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseMeshKestrel();
+builder.Services.AddAgentMeshTelemetry(builder.Configuration, "agentmesh-orchestrator");
 var engine = builder.Configuration.GetSection(WorkflowEngineOptions.Section).Get<WorkflowEngineOptions>() ?? new WorkflowEngineOptions();
 if (engine.IsEmbedded && string.IsNullOrEmpty(builder.Configuration["DAPR_GRPC_ENDPOINT"]))
 {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using AgentMesh.Hosting;
+using AgentMesh.Telemetry;
 using AgentMesh.Services.Planner;
 
 // agentmesh.v1.Planner as its own process. Settings: Planner:Roles:<role>=<description> (the agent
@@ -10,6 +11,7 @@ using AgentMesh.Services.Planner;
 // or ASPNETCORE_URLS.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseMeshKestrel();
+builder.Services.AddAgentMeshTelemetry(builder.Configuration, "agentmesh-planner");
 builder.Services.AddModelProviders(builder.Configuration);
 builder.Services.AddPlanner(o => builder.Configuration.GetSection("Planner").Bind(o));
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using AgentMesh.Hosting;
+using AgentMesh.Telemetry;
 using AgentMesh.Services.State;
 using AgentMesh.State;
 
@@ -12,6 +13,7 @@ using AgentMesh.State;
 // The listening address from --urls or ASPNETCORE_URLS.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseMeshKestrel();
+builder.Services.AddAgentMeshTelemetry(builder.Configuration, "agentmesh-state");
 switch (builder.Configuration["State:Store"] ?? "sqlite")
 {
     case "sqlite":

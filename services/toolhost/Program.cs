@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using AgentMesh.Hosting;
+using AgentMesh.Telemetry;
 using AgentMesh.Services.ToolHost;
 
 // agentmesh.v1.ToolHost as its own process. Settings: ToolHost:ConfigPath (the mcpServers JSON
@@ -10,6 +11,7 @@ using AgentMesh.Services.ToolHost;
 // --urls or ASPNETCORE_URLS.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseMeshKestrel();
+builder.Services.AddAgentMeshTelemetry(builder.Configuration, "agentmesh-toolhost");
 builder.Services.AddToolHost(o => builder.Configuration.GetSection("ToolHost").Bind(o));
 
 var app = builder.Build();

@@ -7,6 +7,7 @@ using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Models;
 using AgentMesh.Services.Agents.Roles;
+using AgentMesh.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -361,14 +362,18 @@ public sealed class AgentLoop(
             },
         }).ConfigureAwait(false);
         var watch = Stopwatch.StartNew();
-        var (isError, text) = await CallToolAsync(tool, toolCall, call).ConfigureAwait(false);
+        var (isError, text) = await CallToolAsync(tool, toolCall, request, call).ConfigureAwait(false);
         await EmitCompletedAsync(emit, request, toolCall, isError, text, watch.ElapsedMilliseconds).ConfigureAwait(false);
         // What a tool returns is untrusted data: cut to size and fenced before it enters the model's context.
         return new TranscriptEntry("tool", ToolOutputFence.Wrap(tool.Server, tool.Name, text, options.Value.MaxToolResultChars), ToolCallId: toolCall.Id, IsError: isError);
     }
 
-    private async Task<(bool IsError, string Text)> CallToolAsync(Tool tool, ToolCallRecord toolCall, CallOptions call)
+    /// <summary>One tool call through the ToolHost, in an <c>execute_tool {tool}</c> span (GenAI semantic conventions; the tool's name as the
+    /// model calls it, <c>server__tool</c>) whose
+    /// <c>error.type</c> is <c>tool_error</c> for a result the tool marked as an error, else the gRPC status code of a failed call.</summary>
+    private async Task<(bool IsError, string Text)> CallToolAsync(Tool tool, ToolCallRecord toolCall, RunStepRequest request, CallOptions call)
     {
+        using var span = AgentMeshTelemetry.StartExecuteTool(toolCall.Name, toolCall.Id, request.RunId, request.Step.Id);
         try
         {
             using var stream = toolHost.CallTool(
@@ -377,16 +382,33 @@ public sealed class AgentLoop(
             {
                 if (message.Result is { } result)
                 {
+                    if (result.IsError)
+                    {
+                        AgentMeshTelemetry.Fail(span, "tool_error");
+                    }
+
                     return (result.IsError, result.Text);
                 }
             }
 
+            AgentMeshTelemetry.Fail(span, "no_result");
             return (true, "Error: the tool host ended the call without a result.");
         }
-        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.DeadlineExceeded or StatusCode.Unavailable)
+        catch (RpcException e)
         {
-            // A tool failure is a result the model can read and correct; only protocol failures escape.
-            return (true, $"Error ({e.StatusCode}): {e.Status.Detail}");
+            AgentMeshTelemetry.Fail(span, e.StatusCode.ToString(), e.Status.Detail);
+            if (e.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.DeadlineExceeded or StatusCode.Unavailable)
+            {
+                // A tool failure is a result the model can read and correct; only protocol failures escape.
+                return (true, $"Error ({e.StatusCode}): {e.Status.Detail}");
+            }
+
+            throw;
+        }
+        catch (Exception e)
+        {
+            AgentMeshTelemetry.Fail(span, e.GetType().FullName!);
+            throw;
         }
     }
 

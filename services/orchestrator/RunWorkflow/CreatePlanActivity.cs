@@ -3,6 +3,7 @@ using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Planning;
 using AgentMesh.Services.Orchestrator.Budgets;
+using AgentMesh.Telemetry;
 using Dapr.Workflow;
 
 namespace AgentMesh.Services.Orchestrator.RunWorkflow;
@@ -19,6 +20,7 @@ public sealed class CreatePlanActivity(Planner.PlannerClient planner, RunEventWr
     {
         var token = context.CancellationToken;
         var input = request.Run;
+        using var span = AgentMeshTelemetry.StartRunActivity("CreatePlan", input.RunId);
         var planRequest = new CreatePlanRequest
         {
             RunId = input.RunId, Goal = input.Goal, PlanVersion = request.Version, PreviousFailure = request.PreviousFailure ?? "",

@@ -2,6 +2,7 @@ using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
 using AgentMesh.Services.Orchestrator.Budgets;
 using AgentMesh.Services.Orchestrator.Streaming;
+using AgentMesh.Telemetry;
 using Grpc.Core;
 using Dapr.Workflow;
 
@@ -20,6 +21,7 @@ public sealed class RunStepActivity(Agents.AgentsClient agents, RunEventWriter e
     {
         var token = context.CancellationToken;
         var step = input.Step;
+        using var span = AgentMeshTelemetry.StartRunActivity("RunStep", input.RunId, step.Id);
         // Progress events are appended while the step goes on; the outcome is returned only once they are durable. The
         // first write also brings the run record's usage up to what the run used before this step.
         var started = events.AppendWithUsageAsync(

@@ -235,6 +235,7 @@ internal sealed class WorkItemDispatcher(ITaskHubBackend backend, IOptions<TaskH
         var request = new ActivityRequest
         {
             Name = scheduled.Name, Version = scheduled.Version, Input = scheduled.Input, TaskId = activity.TaskScheduled.EventId, TaskExecutionId = scheduled.TaskExecutionId,
+            ParentTraceContext = scheduled.ParentTraceContext,
             WorkflowInstance = new WorkflowInstance { InstanceId = activity.InstanceId, ExecutionId = activity.ExecutionId },
         };
         if (!connection.Outbox.Writer.TryWrite(new WorkItem { ActivityRequest = request, CompletionToken = activity.LockToken }))

@@ -38,7 +38,13 @@ internal static class TurnResult
                     var scheduled = new HistoryEvent
                     {
                         EventId = action.Id, Timestamp = now,
-                        TaskScheduled = new TaskScheduledEvent { Name = task.Name, Version = task.Version, Input = task.Input, TaskExecutionId = task.TaskExecutionId },
+                        // The activity joins the trace of whoever started the workflow (ExecutionStarted's parent trace
+                        // context), kept in history so a resumed instance's activities join it too.
+                        TaskScheduled = new TaskScheduledEvent
+                        {
+                            Name = task.Name, Version = task.Version, Input = task.Input, TaskExecutionId = task.TaskExecutionId,
+                            ParentTraceContext = execution.ParentTraceContext,
+                        },
                     };
                     episode.NewHistory.Add(scheduled);
                     episode.NewActivities.Add(scheduled);

@@ -24,9 +24,23 @@ internal static class ProbeRun
         .OfType<string>().ToList();
 
     /// <summary>Starts an all-in-one host whose model replays <paramref name="exchanges"/> and whose only MCP server is the probe server, with <paramref name="settings"/> added to the host's.</summary>
-    public static async Task<Session> StartAsync(Dictionary<string, string>? settings, params JsonObject[] exchanges)
+    public static Task<Session> StartAsync(Dictionary<string, string>? settings, params JsonObject[] exchanges) => StartAsync(settings, null, exchanges);
+
+    /// <summary>As <see cref="StartAsync(Dictionary{string, string}?, JsonObject[])"/>, with <paramref name="configure"/> applied to the host's options last.</summary>
+    public static async Task<Session> StartAsync(Dictionary<string, string>? settings, Action<MeshHostOptions>? configure, params JsonObject[] exchanges)
     {
         var scenario = new ExampleScenario(Cassettes.Write(exchanges));
+        var options = HostOptions(scenario);
+        foreach (var (key, value) in settings ?? [])
+            options.Settings[key] = value;
+        configure?.Invoke(options);
+        var host = await MeshHost.StartAsync(options);
+        return new Session(scenario, host, GrpcChannel.ForAddress(host.Address));
+    }
+
+    /// <summary>Options of an all-in-one host for <paramref name="scenario"/> (its cassette and data folder) whose only MCP server is the probe server.</summary>
+    public static MeshHostOptions HostOptions(ExampleScenario scenario)
+    {
         var config = Path.Combine(Path.GetDirectoryName(scenario.CassettePath)!, "mcp.json");
         File.WriteAllText(config, new JsonObject
         {
@@ -36,10 +50,7 @@ internal static class ProbeRun
         }.ToJsonString());
         var options = scenario.HostOptions();
         options.McpConfigPath = config;
-        foreach (var (key, value) in settings ?? [])
-            options.Settings[key] = value;
-        var host = await MeshHost.StartAsync(options);
-        return new Session(scenario, host, GrpcChannel.ForAddress(host.Address));
+        return options;
     }
 
     /// <summary>Runs a one-step plan (researcher) whose first turn makes <paramref name="calls"/> with <paramref name="settings"/> added to the host's; returns the run's events and the tool entries of the step's transcript (call id, text), in order.</summary>
