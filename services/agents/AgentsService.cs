@@ -25,6 +25,8 @@ public sealed class AgentsService(AgentLoop loop, RoleRouter router, ILogger<Age
         // One invoke_agent span per step attempt (GenAI semantic conventions); the model calls' chat spans and the
         // tool calls' execute_tool spans are its children.
         using var span = AgentMeshTelemetry.StartInvokeAgent(request.Step.AgentRole, request.RunId, request.Step.Id);
+        // Every log line of the step (and of the in-process calls it makes) carries the run and step ids.
+        using var scope = logger.BeginScope(LogScopes.Step(request.RunId, request.Step.Id));
         // The caller's cancellation (and, by call-context propagation, its deadline) flows into the calls this step makes.
         try
         {

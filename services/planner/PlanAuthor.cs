@@ -5,6 +5,7 @@ using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Models;
 using AgentMesh.Planning;
+using AgentMesh.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -67,6 +68,7 @@ public sealed class PlanAuthor(IChatClientProvider models, ModelPriceTable price
             usage.OutputTokens += turnUsage.OutputTokens;
             usage.CachedInputTokens += turnUsage.CachedInputTokens;
             usage.CostUsd += turnUsage.CostUsd;
+            MeshMetrics.ModelCost(turnUsage.CostUsd, response.ModelId ?? "");
             await onTurn(new ModelTurn { AgentRole = settings.ModelRole, Turn = turn, Text = response.Text, Usage = turnUsage, Model = response.ModelId ?? "" }).ConfigureAwait(false);
 
             IReadOnlyList<string> errors;

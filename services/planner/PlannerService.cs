@@ -2,12 +2,14 @@ using AgentMesh.Clients;
 using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Planning;
+using AgentMesh.Telemetry;
+using Microsoft.Extensions.Logging;
 using PlannerContract = AgentMesh.Contracts.V1.Planner;
 
 namespace AgentMesh.Services.Planner;
 
 /// <summary>agentmesh.v1.Planner: streams progress, the model's turns, then the validated plan.</summary>
-public sealed class PlannerService(PlanAuthor author) : PlannerContract.PlannerBase
+public sealed class PlannerService(PlanAuthor author, ILogger<PlannerService> logger) : PlannerContract.PlannerBase
 {
     public override async Task CreatePlan(CreatePlanRequest request, IServerStreamWriter<CreatePlanResponse> responseStream, ServerCallContext context)
     {
@@ -17,6 +19,7 @@ public sealed class PlannerService(PlanAuthor author) : PlannerContract.PlannerB
         }
 
         var token = context.CancellationToken;
+        using var scope = logger.BeginScope(LogScopes.Step(request.RunId, null));
         await responseStream.WriteAsync(new CreatePlanResponse { Progress = "Asking the model for a plan" }, token).ConfigureAwait(false);
         try
         {

@@ -194,6 +194,7 @@ public sealed class AgentLoop(
             checkpoint.OutputTokens += turnUsage.OutputTokens;
             checkpoint.CachedInputTokens += turnUsage.CachedInputTokens;
             checkpoint.CostUsd += turnUsage.CostUsd;
+            MeshMetrics.ModelCost(turnUsage.CostUsd, response.ModelId ?? "");
             checkpoint.Transcript.Add(new TranscriptEntry("assistant", response.Text, calls));
 
             var answerProblem = calls.Count == 0 ? FinalAnswer.Take(checkpoint, outputSchema, response.Text) : null;
@@ -382,6 +383,7 @@ public sealed class AgentLoop(
             {
                 if (message.Result is { } result)
                 {
+                    MeshMetrics.ToolCallRan(toolCall.Name, result.IsError ? "tool_error" : null);
                     if (result.IsError)
                     {
                         AgentMeshTelemetry.Fail(span, "tool_error");
@@ -397,6 +399,7 @@ public sealed class AgentLoop(
         catch (RpcException e)
         {
             AgentMeshTelemetry.Fail(span, e.StatusCode.ToString(), e.Status.Detail);
+            MeshMetrics.ToolCallRan(toolCall.Name, e.StatusCode.ToString());
             if (e.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.DeadlineExceeded or StatusCode.Unavailable)
             {
                 // A tool failure is a result the model can read and correct; only protocol failures escape.

@@ -5,6 +5,7 @@ using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Planning;
 using AgentMesh.Services.Orchestrator.RunWorkflow;
+using AgentMesh.Telemetry;
 using Dapr.Workflow;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Hosting;
@@ -142,6 +143,7 @@ public sealed partial class OrchestratorService(
             await workflows.TerminateWorkflowAsync(run.RunId, reason, context.CancellationToken).ConfigureAwait(false);
             run.Status = RunStatus.Cancelled;
             run.Error = reason;
+            var pendingBefore = run.PendingApprovals.Count;
             run.PendingApprovals.Clear();
             run.UpdatedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow());
             try
@@ -152,6 +154,8 @@ public sealed partial class OrchestratorService(
                     Etag = record.Etag,
                     Events = { new RunEvent { StatusChanged = new RunStatusChanged { Status = RunStatus.Cancelled, Reason = reason, Usage = run.Usage } } },
                 }, cancellationToken: context.CancellationToken).ConfigureAwait(false);
+                MeshMetrics.ApprovalsPending(-pendingBefore);
+                MeshMetrics.RunEnded("cancelled", "");
                 return run;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Aborted)

@@ -3,6 +3,7 @@ using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Planning;
 using AgentMesh.Services.Orchestrator.Budgets;
+using AgentMesh.Telemetry;
 using Dapr.Workflow;
 using Google.Protobuf.WellKnownTypes;
 
@@ -27,10 +28,17 @@ public sealed class UpdateRunActivity(State.StateClient state) : WorkflowActivit
                 return false;
             }
 
+            var pendingBefore = run.PendingApprovals.Count;
             var newEvents = Apply(run, update);
             try
             {
                 await state.SaveRunAsync(new SaveRunRequest { Run = run, Etag = record.Etag, Events = { newEvents } }, cancellationToken: token).ConfigureAwait(false);
+                MeshMetrics.ApprovalsPending(run.PendingApprovals.Count - pendingBefore);
+                foreach (var ended in newEvents.Select(e => e.StatusChanged).Where(s => s is not null && RunStatuses.IsTerminal(s.Status)))
+                {
+                    MeshMetrics.RunEnded(ended.Status.ToString().ToLowerInvariant(), ended.FailureClass);
+                }
+
                 return true;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Aborted && attempt < 20)

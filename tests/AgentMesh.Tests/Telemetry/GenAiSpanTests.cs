@@ -116,6 +116,12 @@ public sealed class GenAiSpanTests(ITestOutputHelper output)
         Assert.Contains(tokens, p => TagOf(p, "gen_ai.token.type") == "input" && TagOf(p, GenAiAttributes.OperationName) == "chat" && TagOf(p, GenAiAttributes.ProviderName) == "scripted");
         Assert.Contains(tokens, p => TagOf(p, "gen_ai.token.type") == "output");
         Assert.Contains(metrics, m => m.Name == "gen_ai.client.operation.duration");
+        // AgentMesh's own: the run that completed, and the tool calls by tool, the failed one with its error.type.
+        var runs = metrics.Where(m => m.Name == "agentmesh.runs").SelectMany(m => m.MetricPoints).ToArray();
+        Assert.Contains(runs, p => TagOf(p, "agentmesh.run.status") == "completed");
+        var toolCalls = metrics.Where(m => m.Name == "agentmesh.tool.calls").SelectMany(m => m.MetricPoints).ToArray();
+        Assert.Contains(toolCalls, p => TagOf(p, GenAiAttributes.ToolName) == "probe__fail" && TagOf(p, GenAiAttributes.ErrorType) == "tool_error");
+        Assert.Contains(toolCalls, p => TagOf(p, GenAiAttributes.ToolName) == "probe__sleep" && TagOf(p, GenAiAttributes.ErrorType) is null);
 
         // Message content is off by default: no gen_ai.*messages / instructions attributes or events anywhere.
         Assert.All(spans, s =>
