@@ -55,7 +55,16 @@ public sealed class MeshHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(options.Settings);
         builder.Configuration.AddEnvironmentVariables();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        if (string.Equals(builder.Configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase))
+        {
+            // Structured logs, one JSON object per line (Logging:Console:FormatterOptions:IncludeScopes adds the run and step ids).
+            builder.Logging.AddJsonConsole();
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        }
+
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is for run output (--output json)
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
