@@ -1,5 +1,4 @@
 using AgentMesh.Contracts.V1;
-using AgentMesh.Services.Agents.Roles;
 using Grpc.Net.Client;
 using OrchestratorContract = AgentMesh.Contracts.V1.Orchestrator;
 
@@ -16,48 +15,9 @@ public sealed class MultiProcessTests
     public async Task The_docs_report_example_completes_across_five_service_processes()
     {
         using var scenario = new ExampleScenario();
-        var roles = AgentRoleCatalog.Load(AgentRoleCatalog.DefaultDirectory);
-        var models = new Dictionary<string, string>
-        {
-            ["Models__Cassette"] = scenario.CassettePath,
-            ["Models__Variables__WORKSPACE"] = RepoPaths.Root,
-            ["Models__Variables__OUTPUT"] = scenario.OutputDirectory,
-        };
+        using var mesh = await ServiceMesh.StartAsync(scenario);
 
-        using var state = ServiceProcess.Start("State", new Dictionary<string, string>
-        {
-            ["State__DatabasePath"] = Path.Combine(scenario.DataDirectory, "state.db"),
-        }, scenario.DataDirectory);
-        using var toolHost = ServiceProcess.Start("ToolHost", new Dictionary<string, string>
-        {
-            ["ToolHost__ConfigPath"] = Path.Combine(ExampleScenario.ExampleDirectory, "mcp.json"),
-            ["ToolHost__Variables__WORKSPACE"] = RepoPaths.Root,
-            ["ToolHost__Variables__OUTPUT"] = scenario.OutputDirectory,
-        }, scenario.DataDirectory);
-        using var planner = ServiceProcess.Start("Planner", new Dictionary<string, string>(models.Concat(
-            roles.Roles.Select(r => KeyValuePair.Create($"Planner__Roles__{r.Name}", r.Description)))), scenario.DataDirectory);
-        using var agents = ServiceProcess.Start("Agents", new Dictionary<string, string>(models)
-        {
-            ["Mesh__ToolHost"] = toolHost.Address,
-            ["Mesh__State"] = state.Address,
-        }, scenario.DataDirectory);
-        using var orchestrator = ServiceProcess.Start("Orchestrator", new Dictionary<string, string>(
-            roles.Names.Select((name, i) => KeyValuePair.Create($"Orchestrator__KnownRoles__{i}", name)))
-        {
-            ["Mesh__Planner"] = planner.Address,
-            ["Mesh__Agents"] = agents.Address,
-            ["Mesh__State"] = state.Address,
-            ["Workflow__TaskHubPath"] = Path.Combine(scenario.DataDirectory, "taskhub.db"),
-            ["Orchestrator__ActivityFirstRetryInterval"] = "00:00:00.200",
-        }, scenario.DataDirectory);
-
-        await state.WaitUntilServingAsync("agentmesh.v1.State");
-        await toolHost.WaitUntilServingAsync("agentmesh.v1.ToolHost");
-        await planner.WaitUntilServingAsync("agentmesh.v1.Planner");
-        await agents.WaitUntilServingAsync("agentmesh.v1.Agents");
-        await orchestrator.WaitUntilServingAsync("agentmesh.v1.Orchestrator");
-
-        using var channel = GrpcChannel.ForAddress(orchestrator.Address);
+        using var channel = GrpcChannel.ForAddress(mesh.OrchestratorAddress);
         var client = new OrchestratorContract.OrchestratorClient(channel);
         var runId = (await client.StartRunAsync(new StartRunRequest { Goal = ExampleScenario.Goal })).RunId;
         var events = await RunObserver.WatchAsync(client, runId, decide: _ => true);
