@@ -4,7 +4,8 @@
 // while its call is in flight, and paged tools/list (page size 2).
 // Usage: node probe-server.mjs            (stdio)
 //        node probe-server.mjs --http     (Streamable HTTP, stateless, on 127.0.0.1:<free port>/mcp;
-//                                          prints "listening <port>" on stdout)
+//                                          prints "listening <port>" on stdout; env PROBE_REQUEST_TRACEPARENT
+//                                          holds the traceparent header of the request being handled)
 import http from "node:http";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
@@ -115,6 +116,8 @@ if (process.argv.includes("--http")) {
       res.writeHead(401).end();
       return;
     }
+    // The W3C trace context the client sent with this request, for the env tool to report (trace propagation tests).
+    process.env.PROBE_REQUEST_TRACEPARENT = req.headers.traceparent ?? "<none>";
     const server = createServer();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on("close", () => { transport.close(); server.close(); });
