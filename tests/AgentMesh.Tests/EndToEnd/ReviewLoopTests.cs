@@ -1,5 +1,7 @@
 using System.Text.Json;
 using AgentMesh.Contracts.V1;
+using Grpc.Net.Client;
+using OrchestratorContract = AgentMesh.Contracts.V1.Orchestrator;
 using StateContract = AgentMesh.Contracts.V1.State;
 
 namespace AgentMesh.Tests.EndToEnd;
@@ -58,6 +60,41 @@ public sealed class ReviewLoopTests
         var review = Assert.Single(events, e => e.ReviewRound is not null).ReviewRound;
         Assert.Equal((false, true), (review.Approved, review.Final));
         Assert.Equal("draft one", Assert.Single(events, e => e.StepCompleted is { StepId: "w" }).StepCompleted.Output);
+    }
+
+    [Fact]
+    public async Task A_review_loop_survives_a_SIGKILL_mid_revision_without_repeating_its_finished_rounds()
+    {
+        using var scenario = new ExampleScenario(Cassettes.Write(
+            Cassettes.Planner(1, """{"steps":[{"id":"w","role":"writer","instruction":"draft","reviewBy":"reviewer"}]}"""),
+            Cassettes.Answer("writer", "w", 1, "draft one"),
+            Cassettes.Answer("reviewer", "w-review-1", 1, Verdict("revise", "Add a title.")),
+            Cassettes.Answer("writer", "w", 2, "# Title\ndraft two", delayMs: 4000),
+            Cassettes.Answer("reviewer", "w-review-2", 1, Verdict("approve", "Good."))));
+        var port = HostProcess.FreePort();
+        string runId;
+        using (var host = await HostProcess.StartAsync(scenario.UpArguments(port)))
+        {
+            using var channel = GrpcChannel.ForAddress(host.Address);
+            var client = new OrchestratorContract.OrchestratorClient(channel);
+            runId = (await client.StartRunAsync(new StartRunRequest { Goal = "g" })).RunId;
+            await RunObserver.WatchAsync(client, runId, stopWhen: e => e.StepStarted is { StepId: "w", Round: 2 });
+            await Task.Delay(1000);
+            host.Kill();
+        }
+
+        using (var host = await HostProcess.StartAsync(scenario.UpArguments(port)))
+        {
+            using var channel = GrpcChannel.ForAddress(host.Address);
+            var client = new OrchestratorContract.OrchestratorClient(channel);
+            var events = await RunObserver.WatchAsync(client, runId);
+
+            Assert.Equal(RunStatus.Completed, RunObserver.FinalStatus(events));
+            Assert.Equal([1, 2], events.Where(e => e.ReviewRound is not null).Select(e => e.ReviewRound.Round));
+            Assert.Single(events, e => e.StepStarted is { StepId: "w", Round: 1 });
+            Assert.Single(events, e => e.StepStarted is { StepId: "w-review-1" });
+            Assert.Equal("# Title\ndraft two", (await client.GetRunAsync(new GetRunRequest { RunId = runId })).Output);
+        }
     }
 
     private static async Task<string> TranscriptTextAsync(StateContract.StateClient state, string runId, string stepId)
