@@ -241,7 +241,8 @@ internal sealed class McpServerConnection(McpServerEntry entry, ToolPolicyOption
                 Name = entry.Name,
                 Command = entry.Command!,
                 Arguments = entry.Arguments.ToList(),
-                EnvironmentVariables = entry.Environment.ToDictionary(p => p.Key, p => (string?)p.Value),
+                // A scrubbed environment: the entry's variables and what a process needs to start, none of the host's secrets.
+                EnvironmentVariables = ServerEnvironment.For(entry),
                 WorkingDirectory = entry.WorkingDirectory,
                 StandardErrorLines = OnStandardError,
             },

@@ -55,6 +55,25 @@ public sealed class ProbeServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stdio_server_gets_its_configured_variables_and_PATH_but_none_of_the_hosts_other_variables()
+    {
+        // A variable only this test's process has: the ToolHost's environment must not reach the server.
+        Environment.SetEnvironmentVariable("AGENTMESH_TEST_HOST_SECRET", "sk-must-not-leak");
+        try
+        {
+            await using var catalog = CreateCatalog();
+            var secret = await catalog.CallToolAsync("probe", "env", McpTestServers.Args(new { name = "AGENTMESH_TEST_HOST_SECRET" })).WaitAsync(McpTestServers.Timeout);
+            var path = await catalog.CallToolAsync("probe", "env", McpTestServers.Args(new { name = "PATH" })).WaitAsync(McpTestServers.Timeout);
+            Assert.StartsWith("<unset>\n", secret.Text, StringComparison.Ordinal);
+            Assert.StartsWith(Environment.GetEnvironmentVariable("PATH") + "\n", path.Text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AGENTMESH_TEST_HOST_SECRET", null);
+        }
+    }
+
+    [Fact]
     public async Task Tool_error_result_and_non_text_content_are_rendered()
     {
         await using var catalog = CreateCatalog();
