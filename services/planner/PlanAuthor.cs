@@ -5,7 +5,6 @@ using AgentMesh.Contracts.V1;
 using Grpc.Core;
 using AgentMesh.Models;
 using AgentMesh.Planning;
-using AgentMesh.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -62,13 +61,8 @@ public sealed class PlanAuthor(IChatClientProvider models, ModelPriceTable price
                     new Metadata { { FailureClasses.Trailer, fatal ? FailureClasses.Fatal : FailureClasses.Transient } });
             }
 
-            var measured = prices.Measure(response);
-            var turnUsage = new Usage { InputTokens = measured.InputTokens, OutputTokens = measured.OutputTokens, CachedInputTokens = measured.CachedInputTokens, CostUsd = measured.CostUsd };
-            usage.InputTokens += turnUsage.InputTokens;
-            usage.OutputTokens += turnUsage.OutputTokens;
-            usage.CachedInputTokens += turnUsage.CachedInputTokens;
-            usage.CostUsd += turnUsage.CostUsd;
-            MeshMetrics.ModelCost(turnUsage.CostUsd, response.ModelId ?? "");
+            var turnUsage = prices.Measure(response);
+            usage.Add(turnUsage);
             await onTurn(new ModelTurn { AgentRole = settings.ModelRole, Turn = turn, Text = response.Text, Usage = turnUsage, Model = response.ModelId ?? "" }).ConfigureAwait(false);
 
             IReadOnlyList<string> errors;

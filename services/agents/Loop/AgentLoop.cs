@@ -194,7 +194,6 @@ public sealed class AgentLoop(
             checkpoint.OutputTokens += turnUsage.OutputTokens;
             checkpoint.CachedInputTokens += turnUsage.CachedInputTokens;
             checkpoint.CostUsd += turnUsage.CostUsd;
-            MeshMetrics.ModelCost(turnUsage.CostUsd, response.ModelId ?? "");
             checkpoint.Transcript.Add(new TranscriptEntry("assistant", response.Text, calls));
 
             var answerProblem = calls.Count == 0 ? FinalAnswer.Take(checkpoint, outputSchema, response.Text) : null;
@@ -204,8 +203,7 @@ public sealed class AgentLoop(
                 ModelTurn = new ModelTurn
                 {
                     StepId = step.Id, AgentRole = role.Name, Turn = turn, Text = response.Text, ToolCallCount = calls.Count,
-                    Model = response.ModelId ?? "",
-                    Usage = new Usage { InputTokens = turnUsage.InputTokens, OutputTokens = turnUsage.OutputTokens, CachedInputTokens = turnUsage.CachedInputTokens, CostUsd = turnUsage.CostUsd },
+                    Model = response.ModelId ?? "", Usage = turnUsage,
                 },
             }).ConfigureAwait(false);
             AgentsLog.ModelTurn(logger, request.RunId, step.Id, turn, calls.Count);

@@ -73,8 +73,7 @@ public sealed class RoleRouter(AgentRoleCatalog roles, IChatClientProvider model
             throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
         }
 
-        var measured = prices.Measure(response);
-        var usage = new Usage { InputTokens = measured.InputTokens, OutputTokens = measured.OutputTokens, CachedInputTokens = measured.CachedInputTokens, CostUsd = measured.CostUsd };
+        var usage = prices.Measure(response);
         var (role, reason) = Read(response.Text);
         return candidates.Any(c => c.Name == role)
             ? new ChooseRoleResponse { AgentRole = role!, Reason = reason, Usage = usage }

@@ -1,9 +1,8 @@
+using AgentMesh.Contracts.V1;
+using AgentMesh.Telemetry;
 using Microsoft.Extensions.AI;
 
 namespace AgentMesh.Models;
-
-/// <summary>What one model call used: tokens (<paramref name="CachedInputTokens"/> is part of <paramref name="InputTokens"/>) and their cost in US dollars.</summary>
-public readonly record struct ModelCallUsage(long InputTokens, long OutputTokens, long CachedInputTokens, double CostUsd);
 
 /// <summary>
 /// The configured price table (<see cref="ModelProviderOptions.Prices"/>): turns a model call's token counts into
@@ -31,14 +30,19 @@ public sealed class ModelPriceTable(IReadOnlyDictionary<string, ModelPrice> pric
         return ((inputTokens - cached) * price.Input + cached * (price.CachedInput ?? price.Input) + outputTokens * price.Output) / 1_000_000d;
     }
 
-    /// <summary>The tokens <paramref name="response"/> reports and their cost (0 for a model without a price).</summary>
-    public ModelCallUsage Measure(ChatResponse response)
+    /// <summary>
+    /// What the model call of <paramref name="response"/> used: its tokens (cached input is part of input) and their cost
+    /// (0 for a model without a price), which also goes to the <c>agentmesh.cost</c> metric.
+    /// </summary>
+    public Usage Measure(ChatResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
         var input = response.Usage?.InputTokenCount ?? 0;
         var output = response.Usage?.OutputTokenCount ?? 0;
         var cached = response.Usage?.CachedInputTokenCount ?? 0;
-        return new ModelCallUsage(input, output, cached, Cost(response.ModelId, input, cached, output) ?? 0);
+        var cost = Cost(response.ModelId, input, cached, output) ?? 0;
+        MeshMetrics.ModelCost(cost, response.ModelId ?? "");
+        return new Usage { InputTokens = input, OutputTokens = output, CachedInputTokens = cached, CostUsd = cost };
     }
 
     private ModelPrice? Find(string? modelId)

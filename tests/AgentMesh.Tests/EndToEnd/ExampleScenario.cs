@@ -44,6 +44,21 @@ internal sealed class ExampleScenario : IDisposable
         return options;
     }
 
+    /// <summary>
+    /// <see cref="HostOptions(int)"/> with provider "openai" against <paramref name="endpoint"/> (the FAKE OpenAI-compatible server,
+    /// a stand-in: no model endpoint can run here), model <c>gpt-test</c>, key <paramref name="apiKey"/>, and no cassette.
+    /// </summary>
+    public MeshHostOptions HostOptions(AgentMesh.Tests.Models.FakeOpenAIServer endpoint, string apiKey = "sk-test")
+    {
+        var options = HostOptions();
+        options.CassettePath = null;
+        options.Settings["Models:Provider"] = "openai";
+        options.Settings["Models:Default:Endpoint"] = $"{endpoint.BaseAddress}v1";
+        options.Settings["Models:Default:ApiKey"] = apiKey;
+        options.Settings["Models:Default:Model"] = "gpt-test";
+        return options;
+    }
+
     /// <summary>Arguments of `agentmesh up` for the same setup.</summary>
     public string[] UpArguments(int port) =>
     [

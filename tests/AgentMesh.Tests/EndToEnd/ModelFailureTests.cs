@@ -206,12 +206,7 @@ public sealed class ModelFailureTests(ITestOutputHelper output)
     private static async Task<(List<RunEvent> Events, Run Run)> RunOneStepAsync(FakeOpenAIServer endpoint, Dictionary<string, string> settings)
     {
         using var scenario = new ExampleScenario();
-        var options = scenario.HostOptions();
-        options.CassettePath = null;
-        options.Settings["Models:Provider"] = "openai";
-        options.Settings["Models:Default:Endpoint"] = $"{endpoint.BaseAddress}v1";
-        options.Settings["Models:Default:ApiKey"] = "sk-secret-123";
-        options.Settings["Models:Default:Model"] = "gpt-test";
+        var options = scenario.HostOptions(endpoint, "sk-secret-123");
         foreach (var (key, value) in settings)
             options.Settings[key] = value;
         await using var host = await MeshHost.StartAsync(options);

@@ -22,12 +22,7 @@ public sealed class ModelStreamingTests
         endpoint.DefaultReply = FakeOpenAIReply.Stream("stop",
             """{"role":"assistant","content":"Hel"}""", """{"content":"lo "}""", """{"content":"world"}""");
         using var scenario = new ExampleScenario();
-        var options = scenario.HostOptions();
-        options.CassettePath = null;
-        options.Settings["Models:Provider"] = "openai";
-        options.Settings["Models:Default:Endpoint"] = $"{endpoint.BaseAddress}v1";
-        options.Settings["Models:Default:ApiKey"] = "sk-test";
-        options.Settings["Models:Default:Model"] = "gpt-test";
+        var options = scenario.HostOptions(endpoint);
         await using var host = await MeshHost.StartAsync(options);
         using var channel = GrpcChannel.ForAddress(host.Address);
         var client = new OrchestratorContract.OrchestratorClient(channel);

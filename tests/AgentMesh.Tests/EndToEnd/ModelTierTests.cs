@@ -80,12 +80,7 @@ public sealed class ModelTierTests
     private static async Task<(List<RunEvent> Events, Run Run)> RunAsync(FakeOpenAIServer endpoint, Plan plan)
     {
         using var scenario = new ExampleScenario();
-        var options = scenario.HostOptions();
-        options.CassettePath = null;
-        options.Settings["Models:Provider"] = "openai";
-        options.Settings["Models:Default:Endpoint"] = $"{endpoint.BaseAddress}v1";
-        options.Settings["Models:Default:ApiKey"] = "sk-test";
-        options.Settings["Models:Default:Model"] = "gpt-test";
+        var options = scenario.HostOptions(endpoint);
         foreach (var (key, value) in Tiers)
             options.Settings[key] = value;
         await using var host = await MeshHost.StartAsync(options);

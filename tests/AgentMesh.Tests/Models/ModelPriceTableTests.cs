@@ -1,3 +1,4 @@
+using AgentMesh.Contracts.V1;
 using AgentMesh.Models;
 using Microsoft.Extensions.AI;
 
@@ -35,7 +36,7 @@ public sealed class ModelPriceTableTests
             ModelId = "gpt-4o",
             Usage = new UsageDetails { InputTokenCount = 1000, CachedInputTokenCount = 200, OutputTokenCount = 50 },
         };
-        Assert.Equal(new ModelCallUsage(1000, 50, 200, (800 * 2.5 + 200 * 1.25 + 50 * 10) / 1_000_000d), Table.Measure(response));
+        Assert.Equal(new Usage { InputTokens = 1000, OutputTokens = 50, CachedInputTokens = 200, CostUsd = (800 * 2.5 + 200 * 1.25 + 50 * 10) / 1_000_000d }, Table.Measure(response));
         response.ModelId = "llama3";
         Assert.Equal(0, Table.Measure(response).CostUsd);
     }
