@@ -47,18 +47,15 @@ public sealed class PlanAuthor(IChatClientProvider models, ModelPriceTable price
             {
                 response = await chat.GetStreamingResponseAsync(messages, chatOptions, cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (CassetteMissException e)
-            {
-                throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
-            }
             catch (Exception e) when (e is not OperationCanceledException and not RpcException)
             {
                 // The provider's text stays in the log; callers get a message for a person.
-                var (fatal, message) = ModelFailures.Describe(e, settings.ModelRole);
-                PlannerLog.ModelCallFailed(logger, turn, e);
-                throw new RpcException(
-                    new Status(fatal ? StatusCode.FailedPrecondition : StatusCode.Unavailable, message),
-                    new Metadata { { FailureClasses.Trailer, fatal ? FailureClasses.Fatal : FailureClasses.Transient } });
+                if (e is not CassetteMissException)
+                {
+                    PlannerLog.ModelCallFailed(logger, turn, e);
+                }
+
+                throw ModelFailures.ToRpcException(e, settings.ModelRole);
             }
 
             var turnUsage = prices.Measure(response);

@@ -1,4 +1,6 @@
 using System.ClientModel;
+using AgentMesh.Clients;
+using Grpc.Core;
 
 namespace AgentMesh.Models;
 
@@ -32,5 +34,25 @@ public static class ModelFailures
             0 => (false, $"The AI service could not be reached for role {role}; the run tries again up to Orchestrator:ActivityMaxAttempts times before it fails."),
             _ => (false, $"The AI service is temporarily busy or failing (HTTP {status}) for role {role}; the run tries again up to Orchestrator:ActivityMaxAttempts times before it fails."),
         };
+    }
+
+    /// <summary>
+    /// The gRPC error a service reports for <paramref name="error"/> of <paramref name="role"/>'s model call: for a cassette
+    /// without the exchange FAILED_PRECONDITION with its message (the run cannot go on as recorded); otherwise
+    /// <see cref="Describe"/>'s message, FAILED_PRECONDITION with class <c>fatal</c> or UNAVAILABLE with class
+    /// <c>transient</c> in trailer <see cref="FailureClasses.Trailer"/>.
+    /// </summary>
+    public static RpcException ToRpcException(Exception error, string role)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (error is CassetteMissException miss)
+        {
+            return new RpcException(new Status(StatusCode.FailedPrecondition, miss.Message));
+        }
+
+        var (fatal, message) = Describe(error, role);
+        return new RpcException(
+            new Status(fatal ? StatusCode.FailedPrecondition : StatusCode.Unavailable, message),
+            new Metadata { { FailureClasses.Trailer, fatal ? FailureClasses.Fatal : FailureClasses.Transient } });
     }
 }

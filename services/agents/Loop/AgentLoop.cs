@@ -287,18 +287,15 @@ public sealed class AgentLoop(
 
             return updates.ToChatResponse();
         }
-        catch (CassetteMissException e)
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
-        }
         catch (Exception e) when (e is not OperationCanceledException and not RpcException)
         {
-            var (fatal, message) = ModelFailures.Describe(e, step.AgentRole);
-            var failureClass = fatal ? FailureClasses.Fatal : FailureClasses.Transient;
-            AgentsLog.ModelCallFailed(logger, runId, step.Id, turn, failureClass, e);
-            throw new RpcException(
-                new Status(fatal ? StatusCode.FailedPrecondition : StatusCode.Unavailable, message),
-                new Metadata { { FailureClasses.Trailer, failureClass } });
+            var failure = ModelFailures.ToRpcException(e, step.AgentRole);
+            if (e is not CassetteMissException)
+            {
+                AgentsLog.ModelCallFailed(logger, runId, step.Id, turn, failure.Trailers.GetValue(FailureClasses.Trailer) ?? "", e);
+            }
+
+            throw failure;
         }
     }
 

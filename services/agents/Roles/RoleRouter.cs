@@ -62,15 +62,9 @@ public sealed class RoleRouter(AgentRoleCatalog roles, IChatClientProvider model
         {
             response = await models.GetChatClient(ModelRole).GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException and not RpcException and not CassetteMissException)
+        catch (Exception e) when (e is not OperationCanceledException and not RpcException)
         {
-            var (fatal, message) = ModelFailures.Describe(e, ModelRole);
-            throw new RpcException(new Status(fatal ? StatusCode.FailedPrecondition : StatusCode.Unavailable, message),
-                new Metadata { { FailureClasses.Trailer, fatal ? FailureClasses.Fatal : FailureClasses.Transient } });
-        }
-        catch (CassetteMissException e)
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+            throw ModelFailures.ToRpcException(e, ModelRole);
         }
 
         var usage = prices.Measure(response);
